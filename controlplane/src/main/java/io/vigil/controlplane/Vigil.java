@@ -1,0 +1,117 @@
+package io.vigil.controlplane;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.vigil.controlplane.config.ConfigException;
+import io.vigil.controlplane.config.ConfigFile;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code vigil} command line: {@code vigil run [--config FILE]} starts the control plane
+ * (HTTP API, {@code /health}, {@code /metrics}) from one YAML file, or from the bundled example.
+ * Exit codes: 0 ok, 2 bad usage or bad configuration, 1 failure to start.
+ */
+public final class Vigil {
+
+  static final String USAGE = """
+      usage: vigil <command> [options]
+
+      commands:
+        run [--config FILE]   run Vigil (with the bundled example config when no FILE is given)
+        version               print the version
+        help                  print this help
+      """;
+
+  private Vigil() {
+  }
+
+  public static void main(String[] args) {
+    int code = execute(args, System.out, System.err);
+    if (code >= 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs a command; returns its exit code, or -1 when the application keeps running. */
+  static int execute(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0) {
+      err.print(USAGE);
+      return 2;
+    }
+    List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+    switch (args[0]) {
+      case "help", "-h", "--help" -> {
+        out.print(USAGE);
+        return 0;
+      }
+      case "version", "--version" -> {
+        out.println("vigil " + VigilVersion.get());
+        return 0;
+      }
+      case "run" -> {
+        return run(rest, err);
+      }
+      default -> {
+        err.println("vigil: unknown command '" + args[0] + "'");
+        err.print(USAGE);
+        return 2;
+      }
+    }
+  }
+
+  private static int run(List<String> options, PrintStream err) {
+    String configFiles = "classpath:" + ConfigFile.BUNDLED_EXAMPLE;
+    for (int i = 0; i < options.size(); i++) {
+      String option = options.get(i);
+      String file;
+      if (option.equals("--config") && i + 1 < options.size()) {
+        file = options.get(++i);
+      } else if (option.startsWith("--config=")) {
+        file = option.substring("--config=".length());
+      } else {
+        err.println("vigil run: unknown or incomplete option '" + option + "'");
+        err.print(USAGE);
+        return 2;
+      }
+      Path path = Path.of(file).toAbsolutePath();
+      try {
+        ConfigFile.validate(path);
+      } catch (ConfigException e) {
+        err.println("vigil: bad configuration: " + e.getMessage());
+        return 2;
+      }
+      configFiles = "file:" + path;
+    }
+    return start(configFiles, err);
+  }
+
+  private static int start(String configFiles, PrintStream err) {
+    System.setProperty("micronaut.config.files", configFiles);
+    try {
+      ApplicationContext context = Micronaut.build(new String[0])
+          .mainClass(Vigil.class)
+          .banner(false)
+          .start();
+      context.findBean(EmbeddedServer.class).ifPresent(server ->
+          LoggerFactory.getLogger(Vigil.class).info("Vigil {} serving on {} (config {})",
+              VigilVersion.get(), server.getURL(), configFiles));
+      return -1;
+    } catch (RuntimeException e) {
+      err.println("vigil: failed to start: " + rootMessage(e));
+      return 1;
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + t + ")";
+  }
+}
