@@ -15,6 +15,7 @@ public final class LabPorts {
   public static final int NRPE_TLS = 55666;
   public static final int NRPE_PLAIN = 55667;
   public static final int PROMETHEUS = 59090;
+  public static final int NODE_EXPORTER = 59100;
 
   private LabPorts() {
   }
