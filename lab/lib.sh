@@ -32,6 +32,25 @@ SSHD_PORT=52222
 NRPE_SSL_PORT=55666
 NRPE_PLAIN_PORT=55667
 PROMETHEUS_PORT=59090
+NODE_EXPORTER_PORT=59100
+GLUSTERD_PORT=24007          # gluster bricks only ever connect to 24007
+GLUSTER_BRICK_PORTS=54152-54200
+
+# Linux hands out ephemeral client ports from 32768-60999, a range that holds every lab port: a
+# client socket that got local port 58080 (even one in TIME_WAIT, for 60 s) makes a later bind of
+# 127.0.0.1:58080 fail with EADDRINUSE. lab/up reserves the lab's listen ports (and gluster's brick
+# port range) so that connect() never picks them.
+LAB_RESERVED_PORTS="$GLUSTERD_PORT,$MEMCACHED_PORT,$SSHD_PORT,$GLUSTER_BRICK_PORTS,$RABBIT_EPMD_PORT,$PG_PRIMARY_PORT,$PG_REPLICA_PORT"
+LAB_RESERVED_PORTS+=",$NRPE_SSL_PORT,$NRPE_PLAIN_PORT,$RABBIT_PORT,$RABBIT_MGMT_PORT,$RABBIT_DIST_PORT,$WEBHEAD_PORT"
+LAB_RESERVED_PORTS+=",$PROMETHEUS_PORT,$NODE_EXPORTER_PORT,$PCP_PORT,$PGPOOL_PORT"
+reserve_lab_ports() {
+  local f=/proc/sys/net/ipv4/ip_local_reserved_ports cur
+  cur=$(cat "$f" 2>/dev/null) || return 0
+  [[ ",$cur," == *",${LAB_RESERVED_PORTS%%,*},"* ]] && return 0   # already done
+  echo "${cur:+$cur,}$LAB_RESERVED_PORTS" >"$f" 2>/dev/null ||
+    echo "lab: could not reserve the lab ports in $f; a listen port may collide with a client port" >&2
+  return 0
+}
 
 die() { echo "lab: $*" >&2; exit 1; }
 log() { [ -n "${LAB_QUIET:-}" ] || echo "lab: $*"; }
