@@ -3,8 +3,10 @@ package io.vigil.controlplane;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.vigil.controlplane.cli.CheckCommand;
 import io.vigil.controlplane.config.ConfigException;
 import io.vigil.controlplane.config.ConfigFile;
+import io.vigil.probes.ProbeCatalog;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ public final class Vigil {
 
       commands:
         run [--config FILE]   run Vigil (with the bundled example config when no FILE is given)
+        check <probe> [opts]  run one probe once, as a Nagios plugin (exit 0..3); check --help lists probes
         version               print the version
         help                  print this help
       """;
@@ -55,6 +58,9 @@ public final class Vigil {
       }
       case "run" -> {
         return run(rest, err);
+      }
+      case "check" -> {
+        return new CheckCommand(ProbeCatalog.standard()).execute(rest, out);
       }
       default -> {
         err.println("vigil: unknown command '" + args[0] + "'");
