@@ -12,15 +12,17 @@ PGBIN=/usr/lib/postgresql/15/bin
 SYS_PYTHON=/usr/bin/python3   # Debian's python (celery, psycopg2), never a pyenv shim
 
 # Components in start order; a component's dependencies come before it.
-COMPONENTS=(postgres pgpool rabbitmq celery memcached webhead sshd gluster disk nrpe prometheus)
-declare -A DEPENDS=([pgpool]="postgres" [celery]="rabbitmq" [webhead]="pgpool rabbitmq celery memcached")
+COMPONENTS=(postgres pgpool pgbouncer rabbitmq celery redis memcached webhead sshd gluster disk nrpe prometheus)
+declare -A DEPENDS=([pgpool]="postgres" [pgbouncer]="postgres" [celery]="rabbitmq" [webhead]="pgpool rabbitmq celery memcached")
 # Start waves for `lab/up`: components in one wave start in parallel.
-WAVES=("postgres rabbitmq memcached sshd gluster disk nrpe prometheus" "pgpool celery" "webhead")
+WAVES=("postgres rabbitmq redis memcached sshd gluster disk nrpe prometheus" "pgpool pgbouncer celery" "webhead")
 
 # Ports (also in io.vigil.lab.LabPorts and ../shared/notes/lab-recipe.md).
 PG_PRIMARY_PORT=55432
 PG_REPLICA_PORT=55433
 PGPOOL_PORT=59999
+PGBOUNCER_PORT=56432
+REDIS_PORT=56379
 PCP_PORT=59898
 RABBIT_PORT=55672
 RABBIT_MGMT_PORT=55673
@@ -42,7 +44,7 @@ GLUSTER_BRICK_PORTS=54152-54200
 # port range) so that connect() never picks them.
 LAB_RESERVED_PORTS="$GLUSTERD_PORT,$MEMCACHED_PORT,$SSHD_PORT,$GLUSTER_BRICK_PORTS,$RABBIT_EPMD_PORT,$PG_PRIMARY_PORT,$PG_REPLICA_PORT"
 LAB_RESERVED_PORTS+=",$NRPE_SSL_PORT,$NRPE_PLAIN_PORT,$RABBIT_PORT,$RABBIT_MGMT_PORT,$RABBIT_DIST_PORT,$WEBHEAD_PORT"
-LAB_RESERVED_PORTS+=",$PROMETHEUS_PORT,$NODE_EXPORTER_PORT,$PCP_PORT,$PGPOOL_PORT"
+LAB_RESERVED_PORTS+=",$PROMETHEUS_PORT,$NODE_EXPORTER_PORT,$PCP_PORT,$PGPOOL_PORT,$PGBOUNCER_PORT,$REDIS_PORT"
 reserve_lab_ports() {
   local f=/proc/sys/net/ipv4/ip_local_reserved_ports cur
   cur=$(cat "$f" 2>/dev/null) || return 0

@@ -7,6 +7,8 @@ public final class LabPorts {
   public static final int PG_REPLICA = 55433;
   public static final int PGPOOL = 59999;
   public static final int PCP = 59898;
+  public static final int PGBOUNCER = 56432;
+  public static final int REDIS = 56379;
   public static final int RABBITMQ = 55672;
   public static final int RABBITMQ_MANAGEMENT = 55673;
   public static final int MEMCACHED = 51211;
