@@ -11,7 +11,9 @@ memcached_up() {
 }
 
 memcached_down() {
-  stop_pidfile "$LAB/memcached/memcached.pid" TERM 10 || return 1
+  local pid
+  pid=$(pid_of_file "$LAB/memcached/memcached.pid") || return 0   # never started, or already gone
+  stop_pid "$pid" TERM 10 || return 1
   wait_port_free "$MEMCACHED_PORT" 10   # memcached frees its port ~1 s after SIGTERM
 }
 
