@@ -10,14 +10,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -34,6 +36,7 @@ import java.util.function.LongSupplier;
 public final class ProbeRunner implements AutoCloseable {
 
   private final ExecutorService executor;
+  private final ScheduledExecutorService timer;
   private final Clock clock;
   private final LongSupplier nanoTime;
   // names of probes whose run is still executing: a cancelled Future reports "done" at once, but
@@ -49,45 +52,73 @@ public final class ProbeRunner implements AutoCloseable {
     this.clock = clock;
     this.nanoTime = nanoTime;
     this.executor = Executors.newCachedThreadPool(namedDaemons("vigil-probe-"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(namedDaemons("vigil-probe-deadline-"));
   }
 
-  /** Runs one check of {@code probe} within its deadline; never throws. */
+  /** Runs one check of {@code probe} within its deadline and waits for it; never throws. */
   public ProbeResult run(Probe probe) {
+    try {
+      return start(probe).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ProbeResult.of(Observation.of(CheckState.UNKNOWN, "interrupted"), clock.instant(), Duration.ZERO);
+    } catch (ExecutionException e) {
+      // start() completes its future only normally; this is a bug if it happens
+      return ProbeResult.of(failure(e.getCause()), clock.instant(), Duration.ZERO);
+    }
+  }
+
+  /**
+   * Starts one check of {@code probe} and returns at once; the future completes with the result
+   * when the check returns or at its deadline, whichever comes first, and never exceptionally.
+   * The caller's thread never waits on the probe's I/O, so a scheduler can start many probes
+   * from a couple of threads.
+   */
+  public CompletableFuture<ProbeResult> start(Probe probe) {
     Instant at = clock.instant();
     long started = nanoTime.getAsLong();
     String name = probe.name();
     if (!inFlight.add(name)) {
-      return result(Observation.of(CheckState.CRITICAL,
-          "an earlier run has not returned and is still blocked (hung I/O?)"), at, started);
+      return CompletableFuture.completedFuture(result(Observation.of(CheckState.CRITICAL,
+          "an earlier run has not returned and is still blocked (hung I/O?)"), at, started));
     }
-    Future<Observation> run;
+    CompletableFuture<ProbeResult> outcome = new CompletableFuture<>();
+    Future<?> task;
     try {
-      run = executor.submit(() -> {
+      task = executor.submit(() -> {
+        Observation observation;
         try {
-          return probe.check();
-        } finally {
-          inFlight.remove(name);
+          observation = probe.check();
+          if (observation == null) {
+            observation = Observation.of(CheckState.UNKNOWN, "the probe returned nothing");
+          }
+        } catch (InterruptedException e) {
+          observation = Observation.of(CheckState.UNKNOWN, "interrupted");
+        } catch (Throwable e) {
+          observation = failure(e);
         }
+        // leave the in-flight set before completing: completion may start the next run at once
+        inFlight.remove(name);
+        outcome.complete(result(observation, at, started));
       });
     } catch (RuntimeException e) {
       inFlight.remove(name);
-      return result(Observation.of(CheckState.UNKNOWN, "cannot start the probe: " + describe(e)), at, started);
+      return CompletableFuture.completedFuture(
+          result(Observation.of(CheckState.UNKNOWN, "cannot start the probe: " + describe(e)), at, started));
     }
-    try {
-      Observation observation = run.get(probe.timeout().toNanos(), TimeUnit.NANOSECONDS);
-      return result(observation == null ? Observation.of(CheckState.UNKNOWN, "the probe returned nothing") : observation,
+    ScheduledFuture<?> deadline = timer.schedule(() -> {
+      ProbeResult timedOut = result(Observation.of(CheckState.CRITICAL, "timed out after " + human(probe.timeout())),
           at, started);
-    } catch (TimeoutException e) {
-      run.cancel(true);
+      // count before completing: completion wakes callers who may read the count at once
       timeouts.incrementAndGet();
-      return result(Observation.of(CheckState.CRITICAL, "timed out after " + human(probe.timeout())), at, started);
-    } catch (ExecutionException e) {
-      return result(failure(e.getCause()), at, started);
-    } catch (InterruptedException e) {
-      run.cancel(true);
-      Thread.currentThread().interrupt();
-      return result(Observation.of(CheckState.UNKNOWN, "interrupted"), at, started);
-    }
+      if (outcome.complete(timedOut)) {
+        task.cancel(true);
+      } else {
+        timeouts.decrementAndGet(); // the check returned first
+      }
+    }, probe.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    outcome.whenComplete((r, e) -> deadline.cancel(false));
+    return outcome;
   }
 
   /** How many runs hit their deadline since start. */
@@ -157,5 +188,6 @@ public final class ProbeRunner implements AutoCloseable {
   @Override
   public void close() {
     executor.shutdownNow();
+    timer.shutdownNow();
   }
 }

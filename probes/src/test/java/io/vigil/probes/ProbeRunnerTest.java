@@ -97,6 +97,22 @@ class ProbeRunnerTest {
   }
 
   @Test
+  void start_returnsAtOnce_whileTheProbeBlocks_andCompletesAtTheDeadline() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    Probe slow = probe(Duration.ofMillis(200), () -> {
+      release.await();
+      return Observation.of(CheckState.OK, "late");
+    });
+
+    var future = runner.start(slow);
+    assertThat(future).isNotDone();
+    ProbeResult result = future.get(5, TimeUnit.SECONDS);
+    assertThat(result.state()).isEqualTo(CheckState.CRITICAL);
+    assertThat(result.summary()).isEqualTo("timed out after 200ms");
+    release.countDown();
+  }
+
+  @Test
   void aBugInTheProbe_isUnknown_notAStackTrace() {
     ProbeResult result = runner.run(probe(Duration.ofSeconds(1), () -> {
       throw new IllegalStateException("unexpected reply 'garbage'");
