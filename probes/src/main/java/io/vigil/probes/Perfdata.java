@@ -56,7 +56,8 @@ public record Perfdata(String label, double value, String unit, NagiosRange warn
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    sb.append(quotedLabel()).append('=').append(Double.isNaN(value) ? "U" : formatNumber(value)).append(unit);
+    // an undeterminable value is a bare U: the guidelines define no unit after it
+    sb.append(quotedLabel()).append('=').append(Double.isNaN(value) ? "U" : formatNumber(value) + unit);
     String[] fields = {
         warning == null ? "" : warning.toString(),
         critical == null ? "" : critical.toString(),

@@ -1,6 +1,14 @@
 package io.vigil.probes;
 
+import io.vigil.probes.http.HttpHeartbeatProbe;
 import io.vigil.probes.memcached.MemcachedProbe;
+import io.vigil.probes.pgbouncer.PgbouncerPoolsProbe;
+import io.vigil.probes.pgpool.PcpNodesProbe;
+import io.vigil.probes.pgpool.PgpoolNodesProbe;
+import io.vigil.probes.postgres.ReplicationLagProbe;
+import io.vigil.probes.queue.RabbitMqQueueProbe;
+import io.vigil.probes.queue.RedisQueueProbe;
+import io.vigil.probes.storage.MountProbe;
 import io.vigil.probes.system.DiskHeadroomProbe;
 import io.vigil.probes.system.FileFreshnessProbe;
 import io.vigil.probes.system.NagiosPluginProbe;
@@ -35,9 +43,17 @@ public final class ProbeCatalog {
     return new ProbeCatalog(List.of(
         DiskHeadroomProbe.TYPE,
         FileFreshnessProbe.TYPE,
+        HttpHeartbeatProbe.TYPE,
         MemcachedProbe.TYPE,
+        MountProbe.TYPE,
         NagiosPluginProbe.TYPE,
+        PcpNodesProbe.TYPE,
+        PgbouncerPoolsProbe.TYPE,
+        PgpoolNodesProbe.TYPE,
         ProcessProbe.TYPE,
+        RabbitMqQueueProbe.TYPE,
+        RedisQueueProbe.TYPE,
+        ReplicationLagProbe.TYPE,
         TcpPortProbe.TYPE));
   }
 

@@ -33,7 +33,7 @@ class ThresholdsAndPerfdataTest {
     assertThat(lag).hasToString("lag_bytes=22990304B;~:1048576;~:16777216;0");
     assertThat(Perfdata.of("time", 0.1008, "s")).hasToString("time=0.1008s");
     assertThat(Perfdata.of("used", 47.5, "%").withMax(100)).hasToString("used=47.5%;;;;100");
-    assertThat(Perfdata.of("lag", Double.NaN, "s")).hasToString("lag=Us");
+    assertThat(Perfdata.of("lag", Double.NaN, "s")).hasToString("lag=U");
   }
 
   @Test

@@ -146,7 +146,7 @@ public final class NrpeCfgCommands implements NrpeCommands, AutoCloseable {
   private NrpeAnswer run(String command, List<String> argv) throws InterruptedException {
     long timeoutSeconds = config.commandTimeout().toSeconds();
     try {
-      return NrpeCfgAnswers.of(Subprocess.run(argv, config.commandTimeout(), MAX_OUTPUT_BYTES), timeoutSeconds);
+      return NrpeCfgAnswers.of(Subprocess.runPlugin(argv, config.commandTimeout(), MAX_OUTPUT_BYTES), timeoutSeconds);
     } catch (IOException e) {
       // nrpe's /bin/sh would print "not found" to stderr, which nrpe drops, and exit 127
       LOG.log(Level.WARNING, "command[{0}]: cannot run {1}: {2}", command, argv.get(0), e.getMessage());

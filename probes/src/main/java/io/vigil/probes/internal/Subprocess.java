@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,7 +31,37 @@ public final class Subprocess {
    * @throws IOException when the program cannot be started (e.g. it does not exist)
    */
   public static Outcome run(List<String> argv, Duration timeout, int maxOutput) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    return run(argv, Map.of(), timeout, maxOutput);
+  }
+
+  /**
+   * Runs {@code argv} with stdin closed and {@code env} added to the JVM's environment (e.g.
+   * {@code PCPPASSFILE} for pgpool's pcp commands, which take their password from no other place).
+   */
+  public static Outcome run(List<String> argv, Map<String, String> env, Duration timeout, int maxOutput)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.environment().putAll(env);
+    return run(builder, timeout, maxOutput);
+  }
+
+  /**
+   * Runs a plugin as nrpe does: with a cleared environment (the agent's own variables, which may
+   * hold secrets, are not passed on), a minimal PATH, {@code NRPE_MULTILINESUPPORT=1}, in {@code /}.
+   */
+  public static Outcome runPlugin(List<String> argv, Duration timeout, int maxOutput) throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .directory(new java.io.File("/"));
+    Map<String, String> environment = builder.environment();
+    environment.clear();
+    environment.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    environment.put("LANG", "C");
+    environment.put("NRPE_MULTILINESUPPORT", "1");
+    return run(builder, timeout, maxOutput);
+  }
+
+  private static Outcome run(ProcessBuilder builder, Duration timeout, int maxOutput) throws IOException, InterruptedException {
+    Process process = builder.start();
     Drain out = new Drain(process.getInputStream(), maxOutput);
     Drain err = new Drain(process.getErrorStream(), maxOutput);
     out.start();

@@ -59,7 +59,7 @@ public final class NagiosPluginProbe implements Probe {
   public Observation check() throws InterruptedException {
     Subprocess.Outcome run;
     try {
-      run = Subprocess.run(argv, timeout, MAX_OUTPUT);
+      run = Subprocess.runPlugin(argv, timeout, MAX_OUTPUT);
     } catch (IOException e) {
       return Observation.of(CheckState.UNKNOWN, "cannot run " + argv.get(0) + ": " + e.getMessage());
     }
