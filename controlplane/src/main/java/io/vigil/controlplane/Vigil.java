@@ -1,11 +1,12 @@
 package io.vigil.controlplane;
 
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.vigil.controlplane.cli.CheckCommand;
+import io.vigil.controlplane.cli.NagiosConfigCommand;
 import io.vigil.controlplane.config.ConfigException;
 import io.vigil.controlplane.config.ConfigFile;
+import io.vigil.controlplane.config.VigilConfig;
 import io.vigil.probes.ProbeCatalog;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -24,8 +25,11 @@ public final class Vigil {
       usage: vigil <command> [options]
 
       commands:
-        run [--config FILE]   run Vigil (with the bundled example config when no FILE is given)
+        run [--config FILE]   run Vigil: planner and a local agent (the bundled example config by default)
+        agent [--config FILE] run the agent only: this host's probes, their snapshots and NRPE
+        planner [--config FILE] run the planner only: it takes agents' reports
         check <probe> [opts]  run one probe once, as a Nagios plugin (exit 0..3); check --help lists probes
+        nagios-config [opts]  Nagios object config for the inventory's hosts (--check runs nagios4 -v)
         version               print the version
         help                  print this help
       """;
@@ -56,8 +60,11 @@ public final class Vigil {
         out.println("vigil " + VigilVersion.get());
         return 0;
       }
-      case "run" -> {
-        return run(rest, err);
+      case "run", "agent", "planner" -> {
+        return run(args[0], rest, err);
+      }
+      case "nagios-config" -> {
+        return new NagiosConfigCommand().execute(rest, out, err);
       }
       case "check" -> {
         return new CheckCommand(ProbeCatalog.standard()).execute(rest, out);
@@ -70,7 +77,7 @@ public final class Vigil {
     }
   }
 
-  private static int run(List<String> options, PrintStream err) {
+  private static int run(String mode, List<String> options, PrintStream err) {
     String configFiles = "classpath:" + ConfigFile.BUNDLED_EXAMPLE;
     for (int i = 0; i < options.size(); i++) {
       String option = options.get(i);
@@ -80,7 +87,7 @@ public final class Vigil {
       } else if (option.startsWith("--config=")) {
         file = option.substring("--config=".length());
       } else {
-        err.println("vigil run: unknown or incomplete option '" + option + "'");
+        err.println("vigil " + mode + ": unknown or incomplete option '" + option + "'");
         err.print(USAGE);
         return 2;
       }
@@ -92,32 +99,61 @@ public final class Vigil {
         return 2;
       }
       configFiles = "file:" + path;
+      System.setProperty("vigil.config.file", path.toString());
     }
+    try {
+      VigilConfig.check(System.getProperty("vigil.config.file"));
+    } catch (ConfigException e) {
+      err.println("vigil: bad configuration: " + e.getMessage());
+      return 2;
+    }
+    System.setProperty("vigil.agent.enabled", String.valueOf(!mode.equals("planner")));
+    System.setProperty("vigil.planner.enabled", String.valueOf(!mode.equals("agent")));
     return start(configFiles, err);
   }
 
   private static int start(String configFiles, PrintStream err) {
     System.setProperty("micronaut.config.files", configFiles);
+    // the context and server are started here rather than by Micronaut.run, which logs a stack
+    // trace and exits on a start-up failure: a port in use deserves one clear line
+    ApplicationContext context = null;
     try {
-      ApplicationContext context = Micronaut.build(new String[0])
-          .mainClass(Vigil.class)
-          .banner(false)
-          .start();
-      context.findBean(EmbeddedServer.class).ifPresent(server ->
-          LoggerFactory.getLogger(Vigil.class).info("Vigil {} serving on {} (config {})",
-              VigilVersion.get(), server.getURL(), configFiles));
+      context = ApplicationContext.builder().mainClass(Vigil.class).banner(false).start();
+      EmbeddedServer server = context.getBean(EmbeddedServer.class);
+      server.start();
+      ApplicationContext running = context;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (running.isRunning()) {
+          running.close();
+        }
+      }, "vigil-shutdown"));
+      LoggerFactory.getLogger(Vigil.class).info("Vigil {} serving on {} (config {})", VigilVersion.get(), server.getURL(),
+          configFiles);
       return -1;
     } catch (RuntimeException e) {
       err.println("vigil: failed to start: " + rootMessage(e));
+      if (context != null && context.isRunning()) {
+        context.close();
+      }
       return 1;
     }
   }
 
+  /** The deepest cause's message: what actually went wrong, without the framework's wrapping. */
   private static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + t + ")";
+    String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof IllegalStateException && c.getMessage() != null && c.getMessage().contains(message)) {
+        return c.getMessage(); // our own message names what (e.g. "cannot listen for NRPE on ...")
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return message;
   }
 }

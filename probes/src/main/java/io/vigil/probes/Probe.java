@@ -20,6 +20,32 @@ public interface Probe extends AutoCloseable {
   /** One run. Should honour {@link #timeout()} in its own I/O too (socket and query timeouts). */
   Observation check() throws Exception;
 
+  /** One run's work, for {@link #of}. */
+  @FunctionalInterface
+  interface Check {
+    Observation run() throws Exception;
+  }
+
+  /** A probe with no resources of its own, e.g. {@code Probe.of("fast", Duration.ofSeconds(1), () -> obs)}. */
+  static Probe of(String name, Duration timeout, Check check) {
+    return new Probe() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Duration timeout() {
+        return timeout;
+      }
+
+      @Override
+      public Observation check() throws Exception {
+        return check.run();
+      }
+    };
+  }
+
   /** Releases connections and other resources; the default has none. */
   @Override
   default void close() {

@@ -127,26 +127,8 @@ class ProbeRunnerTest {
     assertThat(runner.run(probe(Duration.ofSeconds(1), () -> null)).state()).isEqualTo(CheckState.UNKNOWN);
   }
 
-  interface Body {
-    Observation run() throws Exception;
-  }
 
-  private static Probe probe(Duration timeout, Body body) {
-    return new Probe() {
-      @Override
-      public String name() {
-        return "test_probe";
-      }
-
-      @Override
-      public Duration timeout() {
-        return timeout;
-      }
-
-      @Override
-      public Observation check() throws Exception {
-        return body.run();
-      }
-    };
+  private static Probe probe(Duration timeout, Probe.Check body) {
+    return Probe.of("test_probe", timeout, body);
   }
 }
