@@ -2,6 +2,9 @@ package io.vigil.controlplane;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.serde.ObjectMapper;
+import io.vigil.controlplane.agent.Agent;
+import io.vigil.controlplane.agent.AgentSettings;
 import io.vigil.controlplane.cli.CheckCommand;
 import io.vigil.controlplane.cli.NagiosConfigCommand;
 import io.vigil.controlplane.config.ConfigException;
@@ -101,30 +104,48 @@ public final class Vigil {
       configFiles = "file:" + path;
       System.setProperty("vigil.config.file", path.toString());
     }
+    AgentSettings agent = null;
     try {
-      VigilConfig.check(System.getProperty("vigil.config.file"));
+      // everything Vigil reads is checked before anything starts; the agent's settings, with every
+      // probe already built once, are kept for the agent
+      VigilConfig config = new VigilConfig(System.getProperty("vigil.config.file"));
+      config.agentTokens();
+      agent = mode.equals("planner") ? null : config.agent();
     } catch (ConfigException e) {
       err.println("vigil: bad configuration: " + e.getMessage());
       return 2;
     }
-    System.setProperty("vigil.agent.enabled", String.valueOf(!mode.equals("planner")));
     System.setProperty("vigil.planner.enabled", String.valueOf(!mode.equals("agent")));
-    return start(configFiles, err);
+    return start(configFiles, agent, err);
   }
 
-  private static int start(String configFiles, PrintStream err) {
+  private static int start(String configFiles, AgentSettings agentSettings, PrintStream err) {
     System.setProperty("micronaut.config.files", configFiles);
+    // The agent (probes, NRPE) starts first, on its own, so Nagios gets answers well before the
+    // HTTP side (/health, /metrics, the planner) has finished starting; the context then shares it.
+    Agent agent = null;
     // the context and server are started here rather than by Micronaut.run, which logs a stack
     // trace and exits on a start-up failure: a port in use deserves one clear line
     ApplicationContext context = null;
     try {
-      context = ApplicationContext.builder().mainClass(Vigil.class).banner(false).start();
+      if (agentSettings != null) {
+        agent = new Agent(agentSettings, ObjectMapper::getDefault);
+      }
+      var builder = ApplicationContext.builder().mainClass(Vigil.class).banner(false);
+      if (agent != null) {
+        builder.singletons(agent);
+      }
+      context = builder.start();
       EmbeddedServer server = context.getBean(EmbeddedServer.class);
       server.start();
       ApplicationContext running = context;
+      Agent runningAgent = agent;
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         if (running.isRunning()) {
           running.close();
+        }
+        if (runningAgent != null) {
+          runningAgent.close();
         }
       }, "vigil-shutdown"));
       LoggerFactory.getLogger(Vigil.class).info("Vigil {} serving on {} (config {})", VigilVersion.get(), server.getURL(),
@@ -134,6 +155,9 @@ public final class Vigil {
       err.println("vigil: failed to start: " + rootMessage(e));
       if (context != null && context.isRunning()) {
         context.close();
+      }
+      if (agent != null) {
+        agent.close();
       }
       return 1;
     }

@@ -38,8 +38,14 @@ public final class Agent implements AutoCloseable {
   private final NrpeServer nrpe;
   private final List<AutoCloseable> closeables = new java.util.ArrayList<>();
 
+  @jakarta.inject.Inject
   public Agent(VigilConfig config, ObjectMapper json) {
-    this.settings = config.agent();
+    this(config.agent(), () -> json);
+  }
+
+  /** An agent started outside the application context; the JSON mapper is made only if it reports. */
+  public Agent(AgentSettings settings, java.util.function.Supplier<ObjectMapper> json) {
+    this.settings = settings;
     ProbeCatalog catalog = ProbeCatalog.standard();
     Map<String, Duration> staleAfter = new LinkedHashMap<>();
     List<ProbeScheduler.Scheduled> scheduled = settings.probes().stream().map(spec -> {
@@ -52,7 +58,7 @@ public final class Agent implements AutoCloseable {
     Map<String, String> types = new LinkedHashMap<>();
     settings.probes().forEach(spec -> types.put(spec.name(), spec.type()));
     this.sender = settings.report().map(report -> new ReportSender(report, settings.host(),
-        ReportHttp.client(settings.reportCa()), json, Clock.systemUTC())).orElse(null);
+        ReportHttp.client(settings.reportCa()), json.get(), Clock.systemUTC())).orElse(null);
     if (sender != null) {
       store.onResult((probe, result) -> sender.offer(probe, types.get(probe), result));
       sender.start();

@@ -19,6 +19,8 @@ final class LocalAgentReports {
     if (agent.sender().isPresent()) {
       return; // configured to report over HTTP (perhaps to another planner)
     }
+    org.slf4j.LoggerFactory.getLogger(LocalAgentReports.class).info("the local agent {} reports to this planner",
+        agent.settings().host());
     agent.snapshots().onResult((probe, result) -> ingest.accept(agent.settings().host(),
         new Report(agent.settings().host(), result.at().toString(), List.of(new Report.Result(probe, null,
             result.state().name(), result.summary(), List.of(), result.at().toString(), result.took().toNanos() / 1e6)))));

@@ -66,7 +66,10 @@ class PgpoolNodesIT {
   void detachedNode1_isDownInBothViews_andUpOrWaitingAfterTheHeal() throws Exception {
     try (Probe sql = sql(Map.of()); Probe pcp = pcp(Map.of()); Probe lenient = pcp(Map.of("down", "warning"))) {
       for (Probe probe : new Probe[] {sql, pcp}) {
-        ProbeResult up = PgLab.await(RUNNER, probe, SETTLE, "both nodes up before the fault", PgpoolNodesIT::ok);
+        // pgpool samples replication delay every sr_check_period (1 s): after a write elsewhere it
+        // briefly reports WAL in flight, so wait for both nodes up and caught up
+        ProbeResult up = PgLab.await(RUNNER, probe, SETTLE, "both nodes up and caught up before the fault",
+            r -> ok(r) && r.summary().endsWith("(streaming async, 0 B behind)"));
         assertThat(up.summary()).isEqualTo("2 of 2 nodes up: node 0 127.0.0.1:55432 primary up; "
             + "node 1 127.0.0.1:55433 standby up (streaming async, 0 B behind)");
         assertThat(up.value("nodes_up")).isEqualTo(2);
