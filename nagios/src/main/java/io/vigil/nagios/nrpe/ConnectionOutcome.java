@@ -43,7 +43,7 @@ final class ConnectionOutcome {
     }
     settled = true;
     counters.rejected(reason);
-    log.warn("NRPE connection from " + peer + " rejected (" + reason + "): " + detail);
+    log.warn("NRPE connection from " + peer + " rejected (" + reason + "): " + RejectionLog.printable(detail, 300));
     return true;
   }
 

@@ -5,24 +5,23 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An NRPE server that the real {@code check_nrpe} 4.x trusts in every mode: TLS with a certificate
@@ -56,8 +55,6 @@ public final class NrpeServer implements AutoCloseable {
   private static final int IO_THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
   /** Accept backlog. nrpe's listen_queue_size 5 drops a burst of Nagios checks; the gate bounds the rest. */
   private static final int BACKLOG = 128;
-  private static final int REJECTION_LOG_LINES_PER_SECOND = 10;
-  private static final NrpeEncoder ENCODER = new NrpeEncoder();
 
   private final NrpeServerConfig config;
   private final EventLoopGroup group;
@@ -94,15 +91,20 @@ public final class NrpeServer implements AutoCloseable {
     if (config == null || commands == null) {
       throw new IllegalArgumentException("config and commands must not be null");
     }
-    TlsContexts tls = TlsContexts.forServer(config);
+    // On a cold JVM, JSSE and Netty each take 100 ms or so to load and initialise: read the TLS
+    // material on a helper thread while the event loops start, so the first answer comes sooner.
+    FutureTask<TlsContexts> tlsLoading = new FutureTask<>(() -> TlsContexts.forServer(config));
+    if (config.tlsMode() == NrpeServerConfig.TlsMode.PLAINTEXT) {
+      tlsLoading.run();
+    } else {
+      Thread loader = new Thread(tlsLoading, "vigil-nrpe-tls-init");
+      loader.setDaemon(true);
+      loader.start();
+    }
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(IO_THREADS,
         new DefaultThreadFactory("vigil-nrpe", true), NioIoHandler.newFactory());
     ChannelGroup connections = new DefaultChannelGroup("nrpe-connections", group.next());
     ServerCounters counters = new ServerCounters();
-    AtomicInteger delayedRejections = new AtomicInteger();
-    RejectionLog rejectionLog = new RejectionLog(LOG, System::nanoTime, REJECTION_LOG_LINES_PER_SECOND);
-    QueryHandler.ServerSettings settings = new QueryHandler.ServerSettings(config.readTimeout(),
-        config.commandTimeout(), config.maxOutputBytes());
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
@@ -110,27 +112,9 @@ public final class NrpeServer implements AutoCloseable {
         .option(ChannelOption.SO_REUSEADDR, true)
         .option(ChannelOption.ALLOCATOR, allocator)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.ALLOCATOR, allocator)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel channel) {
-            ConnectionOutcome outcome = new ConnectionOutcome(counters, rejectionLog, channel.remoteAddress());
-            // the rest of the pipeline, the SSLEngine included, is built only for admitted connections
-            channel.pipeline().addLast(ConnectionOutcome.GATE, new ConnectionGate(config.allowedHosts(),
-                config.maxConnections(), connections, delayedRejections, outcome, pipeline -> {
-                  if (tls != null) {
-                    SslHandler ssl = tls.newHandler();
-                    pipeline.addLast("tls-guard", new TlsRecordGuard(ssl, outcome));
-                    pipeline.addLast("tls", ssl);
-                  }
-                  NrpeDecoder decoder = new NrpeDecoder(NrpePacket.Type.QUERY);
-                  decoder.setSingleDecode(true);
-                  pipeline.addLast("decoder", decoder);
-                  pipeline.addLast("encoder", ENCODER);
-                  pipeline.addLast("query", new QueryHandler(commands, settings, outcome));
-                }));
-          }
-        });
+        .childOption(ChannelOption.ALLOCATOR, allocator);
+    TlsContexts tls = awaitTls(tlsLoading, group);
+    bootstrap.childHandler(new NrpeChannelInitializer(config, commands, tls, counters, connections));
     ChannelFuture bound = bootstrap.bind(config.bindAddress()).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -143,6 +127,26 @@ public final class NrpeServer implements AutoCloseable {
     LOG.info("NRPE server listening on {} ({}, allowed_hosts {})", server.localAddress(), config.tlsMode(),
         config.allowedHosts());
     return server;
+  }
+
+  private static TlsContexts awaitTls(FutureTask<TlsContexts> loading, EventLoopGroup group) throws IOException {
+    try {
+      return loading.get();
+    } catch (ExecutionException | InterruptedException e) {
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while loading the NRPE server's TLS material");
+      }
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IOException("cannot load the NRPE server's TLS material: " + cause, cause);
+    }
   }
 
   /** The address the server listens on, with the actual port when the config asked for port 0. */

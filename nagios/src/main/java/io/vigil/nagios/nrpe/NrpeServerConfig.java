@@ -28,8 +28,9 @@ import java.time.Duration;
  *     deadline, not an idle timeout, so a client trickling a byte at a time cannot hold a connection
  * @param commandTimeout how long a command may take before the answer is {@code NRPE: Command timed
  *     out after N seconds} with UNKNOWN (nrpe's {@code command_timeout}, default 60 s)
- * @param maxConnections connections open at once; more are dropped on accept (nrpe has no limit but
- *     forks per connection; this bounds memory at about {@code maxConnections} x 90 KB under attack)
+ * @param maxConnections connections open at once; more are reset on accept (nrpe has no limit but
+ *     forks per connection). Each open connection buffers at most one packet (65,555 bytes) plus its
+ *     TLS records, so this bounds the memory a flood can take
  * @param maxOutputBytes most bytes of output in an answer, 1..65535 (the protocol's limit: a v3/v4
  *     {@code buffer_length} of 65536 with the NUL); output is cut on a UTF-8 character boundary. v2
  *     answers carry at most 1023 bytes whatever this says
@@ -104,7 +105,8 @@ public record NrpeServerConfig(
      * in the middle can read and alter every result. Off unless chosen. It also removes {@code anon}
      * from the JVM-wide {@code jdk.tls.disabledAlgorithms} Security property, which must happen
      * before anything in the JVM uses JSSE; other TLS code in the JVM only gets anonymous suites if
-     * it enables them by name, as JSSE never enables them by default.
+     * it enables them by name, as JSSE never enables them by default. Each handshake also costs a
+     * finite-field DH computation, several milliseconds of CPU.
      */
     LEGACY_ANON_DH
   }

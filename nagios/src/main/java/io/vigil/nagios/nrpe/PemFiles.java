@@ -64,8 +64,8 @@ final class PemFiles {
     if (!m.find()) {
       String found = text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") ? "an encrypted key"
           : text.contains(" PRIVATE KEY-----") ? "a traditional (PKCS#1/SEC1) key" : "no private key";
-      throw new SSLException(file + ": " + found + "; expected an unencrypted PKCS#8 key ('-----BEGIN PRIVATE KEY-----'),"
-          + " e.g. from: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pkcs8");
+      throw new SSLException(file + ": " + found + "; expected an unencrypted PKCS#8 key"
+          + " ('-----BEGIN PRIVATE KEY-----'), e.g. from: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pkcs8");
     }
     PKCS8EncodedKeySpec spec;
     try {

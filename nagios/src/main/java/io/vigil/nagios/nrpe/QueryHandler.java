@@ -28,8 +28,10 @@ final class QueryHandler extends ChannelInboundHandlerAdapter {
 
   /**
    * The answer to {@code _NRPE_CHECK}: exactly the 4.1.0 daemon's, without a "(Vigil)" suffix.
-   * Nagios setups use {@code check_nrpe -H host} as a host check and compare this text, and
-   * NSClient++-style clients parse it; Vigil speaks the 4.1.0 protocol, so it says so.
+   * {@code check_nrpe -H host} with no command is the usual "is NRPE up" check, and sites match its
+   * text (inventory scripts, version alerts); a suffix would break exact matches for no gain. Vigil
+   * implements the 4.1.0 protocol and behaviour, so it reports that version, and says who it is in
+   * its logs and metrics instead.
    */
   static final String VERSION_ANSWER = "NRPE v4.1.0";
 
@@ -59,7 +61,8 @@ final class QueryHandler extends ChannelInboundHandlerAdapter {
     timer = ctx.executor().schedule(() -> {
       if (state == State.AWAITING_QUERY) {
         state = State.DONE;
-        outcome.reject(RejectReason.READ_TIMEOUT, "no complete query within " + settings.readTimeout().toMillis() + " ms");
+        outcome.reject(RejectReason.READ_TIMEOUT,
+            "no complete query within " + settings.readTimeout().toMillis() + " ms");
         ConnectionOutcome.abort(ctx.channel());
       }
     }, settings.readTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -148,7 +151,7 @@ final class QueryHandler extends ChannelInboundHandlerAdapter {
   private void commandFailed(ChannelHandlerContext ctx, String command, Throwable error) {
     outcome.counters().commandFailed();
     NrpeServer.LOG.warn("NRPE command '" + RejectionLog.printable(command, LOGGED_COMMAND_CHARS)
-        + "' failed: " + (error == null ? "no answer" : error));
+        + "' failed: " + (error == null ? "no answer" : RejectionLog.printable(error.toString(), 300)));
     // what nrpe answers when a plugin produced nothing
     reply(ctx, 3, "");
   }
@@ -205,7 +208,8 @@ final class QueryHandler extends ChannelInboundHandlerAdapter {
     } else if (rootCause(cause) instanceof IOException) {
       failed(ctx, RejectReason.IO_ERROR, rootCause(cause));
     } else {
-      NrpeServer.LOG.warn("NRPE connection " + ctx.channel().remoteAddress() + " failed: " + cause);
+      NrpeServer.LOG.warn("NRPE connection " + ctx.channel().remoteAddress() + " failed: "
+          + RejectionLog.printable(cause.toString(), 300));
       failed(ctx, RejectReason.IO_ERROR, cause);
     }
   }
