@@ -5,7 +5,6 @@ import io.vigil.probes.CheckState;
 import io.vigil.probes.ProbeResult;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,10 +59,5 @@ public final class AgentNrpeCommands implements NrpeCommands {
   /** Three intervals plus the deadline: a probe that stops completing is noticed within that. */
   public static Duration staleBound(Duration interval, Duration timeout) {
     return interval.multipliedBy(3).plus(timeout);
-  }
-
-  /** When the snapshot of {@code probe} was taken, for tests and reports. */
-  Optional<Instant> takenAt(String probe) {
-    return store.latest(probe).map(ProbeResult::at);
   }
 }
