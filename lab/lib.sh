@@ -122,3 +122,16 @@ lab_python() { PYTHONDONTWRITEBYTECODE=1 "$SYS_PYTHON" "$@"; }
 # Load every component's functions: <name>_up, <name>_down, <name>_status.
 for _f in "$LAB_ROOT"/components/*.sh; do [ -f "$_f" ] && . "$_f"; done
 unset _f
+
+# Daemons the lab starts must not inherit its caller's descriptors: a test that holds a flock on a
+# shared lock file (or a pipe Maven reads) and runs lab/fault or lab/heal would otherwise hand that
+# descriptor to a restarted daemon, which then holds the lock for as long as it lives. Keep only
+# stdin, stdout, stderr and bash's own script descriptor (255).
+close_inherited_fds() {
+  local fd
+  for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    case $fd in 0|1|2|255|*[!0-9]*) ;; *) eval "exec $fd>&-" 2>/dev/null || true ;; esac
+  done
+}
+close_inherited_fds
