@@ -16,7 +16,16 @@ import java.nio.file.Path;
 @Context
 public final class VigilConfig {
 
+  /** Every key of {@code vigil.planner}; each part is parsed (and its keys checked) by its owner. */
+  public static final java.util.Set<String> PLANNER_KEYS = java.util.Set.of("agents", "store", "api", "interval",
+      "health", "probes", "topology", "tiers", "remediations", "policies", "root_cause_grace", "events");
+
   private final YamlSection vigil;
+
+  /** The whole {@code vigil:} section. */
+  public YamlSection root() {
+    return vigil;
+  }
 
   public VigilConfig(@Value("${vigil.config.file:}") String file) {
     this.vigil = read(file);
@@ -47,7 +56,7 @@ public final class VigilConfig {
    */
   public AgentTokens agentTokens() {
     YamlSection planner = vigil.section("planner");
-    planner.rejectUnknown(java.util.Set.of("agents"));
+    planner.rejectUnknown(PLANNER_KEYS);
     java.util.Map<String, String> tokens = new java.util.LinkedHashMap<>();
     for (var agent : planner.section("agents").sections().entrySet()) {
       agent.getValue().rejectUnknown(java.util.Set.of("token"));
@@ -62,13 +71,13 @@ public final class VigilConfig {
   }
 
   /**
-   * The fleet the planner watches: {@code vigil.inventory.<host>: {address: 10.0.0.5, roles: [...]}}.
+   * The fleet the planner watches: {@code vigil.inventory.<host>: {address: 10.0.0.5, roles: [...], cluster: c1}}.
    */
   public java.util.List<io.vigil.nagios.config.objects.InventoryHost> inventory(RoleCatalog roles) {
     java.util.List<io.vigil.nagios.config.objects.InventoryHost> hosts = new java.util.ArrayList<>();
     for (var host : vigil.section("inventory").sections().entrySet()) {
       YamlSection h = host.getValue();
-      h.rejectUnknown(java.util.Set.of("address", "roles"));
+      h.rejectUnknown(java.util.Set.of("address", "roles", "cluster"));
       String address = h.string("address").orElseThrow(() -> h.errorAt("address", "host " + host.getKey() + " needs an address"));
       try {
         roles.probesOf(h.strings("roles"));

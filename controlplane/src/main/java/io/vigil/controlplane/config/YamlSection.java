@@ -179,6 +179,36 @@ public final class YamlSection {
     return result;
   }
 
+  /**
+   * The whole mapping as plain Java values (maps keep their order; scalars stay text; lists are lists):
+   * for options handed to code outside the configuration layer, such as remediation types.
+   */
+  public Map<String, Object> plain() {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> result = (Map<String, Object>) plain(node);
+    return result;
+  }
+
+  private static Object plain(Node n) {
+    if (n instanceof MappingNode mapping) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      for (NodeTuple t : mapping.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode key) {
+          map.put(key.getValue(), plain(t.getValueNode()));
+        }
+      }
+      return map;
+    }
+    if (n instanceof SequenceNode sequence) {
+      List<Object> list = new ArrayList<>();
+      for (Node item : sequence.getValue()) {
+        list.add(plain(item));
+      }
+      return list;
+    }
+    return isNull(n) ? null : ((ScalarNode) n).getValue();
+  }
+
   /** Fails on a key outside {@code allowed}, at its line. */
   public void rejectUnknown(Set<String> allowed) {
     for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
