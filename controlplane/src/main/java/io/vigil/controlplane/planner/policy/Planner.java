@@ -34,15 +34,25 @@ public final class Planner {
   }
 
   public static List<Decision> decide(Input in) {
+    return decide(in, in.health().keySet());
+  }
+
+  /**
+   * Decides only about {@code checks} (keys of {@code in.health()}), looking at everything else for
+   * root causes, holds and blast radius: what the engine calls for the checks a new result touched.
+   */
+  public static List<Decision> decide(Input in, java.util.Collection<String> checks) {
     List<Decision> decisions = new ArrayList<>();
     Predicate<String> failing = node -> {
       CheckHealth h = in.health().get(node);
       return h != null && h.state() != io.vigil.probes.CheckState.OK && !h.stale();
     };
     List<ActionKey> actingThisRound = new ArrayList<>();
-    for (Map.Entry<String, CheckHealth> entry : in.health().entrySet()) {
-      String check = entry.getKey();
-      CheckHealth health = entry.getValue();
+    for (String check : checks) {
+      CheckHealth health = in.health().get(check);
+      if (health == null) {
+        continue;
+      }
       String host = check.substring(0, check.indexOf('/'));
       String probe = check.substring(check.indexOf('/') + 1);
       for (Policy policy : in.policies()) {
