@@ -1,6 +1,8 @@
 package io.vigil.remediations;
 
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * One kind of action the planner can take ({@code pgpool_attach}, {@code ssh_restart},
@@ -21,4 +23,21 @@ public interface RemediationType {
    * @param options the YAML mapping under {@code options:}, as plain maps, lists and scalars
    */
   Remediation configure(Map<String, Object> options);
+
+  /** A type from its name and its configure function. */
+  static RemediationType of(String name, Function<Map<String, Object>, Remediation> configure) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(configure, "configure");
+    return new RemediationType() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Remediation configure(Map<String, Object> options) {
+        return configure.apply(options);
+      }
+    };
+  }
 }
