@@ -1,0 +1,16 @@
+package io.vigil.controlplane.agent.metrics;
+
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vigil.controlplane.agent.Agent;
+
+/** Puts the agent's metrics into the application's registry, which {@code /metrics} serves. */
+@Context
+@Requires(property = "vigil.agent.enabled", value = "true")
+final class AgentMetricsBinder {
+
+  AgentMetricsBinder(PrometheusRegistry registry, Agent agent) {
+    AgentMetrics.register(registry, agent);
+  }
+}
