@@ -1,13 +1,41 @@
 # Prometheus 2.42 on 127.0.0.1:59090 (1 s scrape and evaluation interval, lifecycle API on, data
 # in $LAB/prometheus/data) and Debian's node_exporter on 127.0.0.1:59100 for benchmarks.
 # Scrape jobs:
-#   prometheus  itself
-#   node        the node_exporter
-#   vigil       file_sd from $LAB/prometheus/targets/*.json: tests drop Vigil's agents and planner
-#               there while Prometheus runs, e.g. [{"targets": ["127.0.0.1:8081"], "labels": {...}}]
-# Rules: $REPO_ROOT/alerts/*.yml (none yet is fine). After changing them: POST /-/reload.
+#   prometheus     itself
+#   node           the node_exporter
+#   vigil-agent    file_sd from $LAB/prometheus/targets/vigil-agent/*.json   } written by
+#   vigil-planner  file_sd from $LAB/prometheus/targets/vigil-planner/*.json } lab/vigil/register
+#   vigil          file_sd from $LAB/prometheus/targets/*.json (any other target a test drops there)
+# Rules: a lab copy of $REPO_ROOT/alerts/rules/*.yml in $LAB/prometheus/rules/, with every `for:`
+# shortened to 2s and `keep_firing_for:` to 1s so that a lab fault fires within seconds; a file that
+# `promtool check rules` refuses is left out with a warning (alerts/'s own tests catch it).
+# After changing the rules: lab/vigil/reload-rules (copies again and POSTs /-/reload).
 # The first samples land ~5 s after /-/ready.
 
+PROMETHEUS_LAB_FOR=2s
+PROMETHEUS_LAB_KEEP_FIRING_FOR=1s
+
+# prometheus_sync_rules: the lab copy of the alert rules, durations shortened.
+prometheus_sync_rules() {
+  local d=$LAB/prometheus src dst
+  mkdir -p "$d/rules" "$d/log"
+  rm -f "$d/rules"/*.yml
+  for src in "$REPO_ROOT"/alerts/rules/*.yml; do
+    [ -f "$src" ] || continue
+    dst=$d/rules/$(basename "$src")
+    sed -E -e "s/^([[:space:]]*)for:[[:space:]]*[0-9][0-9smhdwy]*[[:space:]]*(#.*)?$/\1for: $PROMETHEUS_LAB_FOR/" \
+      -e "s/^([[:space:]]*)keep_firing_for:[[:space:]]*[0-9][0-9smhdwy]*[[:space:]]*(#.*)?$/\1keep_firing_for: $PROMETHEUS_LAB_KEEP_FIRING_FOR/" \
+      "$src" >"$dst.partial"
+    if promtool check rules "$dst.partial" >"$d/log/rules-check.log" 2>&1; then
+      mv "$dst.partial" "$dst"
+    else
+      echo "lab: prometheus: leaving out $src, which promtool check rules refuses:" >&2
+      sed 's/^/  /' "$d/log/rules-check.log" >&2
+      rm -f "$dst.partial"
+    fi
+  done
+  return 0
+}
 
 prometheus_ready() { [ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$PROMETHEUS_PORT/-/ready")" = 200 ]; }
 prometheus_node_exporter_ready() {
@@ -19,14 +47,15 @@ prometheus_up() {
   local d=$LAB/prometheus
   require_port_free "$PROMETHEUS_PORT" prometheus
   require_port_free "$NODE_EXPORTER_PORT" "prometheus (node_exporter)"
-  mkdir -p "$d/data" "$d/targets" "$d/log"
+  mkdir -p "$d/data" "$d/targets/vigil-agent" "$d/targets/vigil-planner" "$d/log"
+  prometheus_sync_rules
   cat >"$d/prometheus.yml" <<CONF
 global:
   scrape_interval: 1s
   scrape_timeout: 1s
   evaluation_interval: 1s
 rule_files:
-  - '$REPO_ROOT/alerts/*.yml'   # a glob that matches nothing is fine
+  - '$d/rules/*.yml'   # the lab copy of alerts/rules (see prometheus_sync_rules); may be empty
 scrape_configs:
   - job_name: prometheus
     static_configs:
@@ -34,10 +63,18 @@ scrape_configs:
   - job_name: node
     static_configs:
       - targets: ['127.0.0.1:$NODE_EXPORTER_PORT']
+  - job_name: vigil-agent
+    file_sd_configs:
+      - files: ['$d/targets/vigil-agent/*.json']
+        refresh_interval: 5s   # changes are picked up at once through inotify; this is the fallback
+  - job_name: vigil-planner
+    file_sd_configs:
+      - files: ['$d/targets/vigil-planner/*.json']
+        refresh_interval: 5s
   - job_name: vigil
     file_sd_configs:
       - files: ['$d/targets/*.json']
-        refresh_interval: 5s   # changes are picked up at once through inotify; this is the fallback
+        refresh_interval: 5s
 CONF
   promtool check config "$d/prometheus.yml" >"$d/log/promtool.log" 2>&1 || { cat "$d/log/promtool.log" >&2; return 1; }
 

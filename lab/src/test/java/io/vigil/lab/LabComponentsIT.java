@@ -105,7 +105,7 @@ class LabComponentsIT {
     String config = get(LabPorts.PROMETHEUS, "/api/v1/status/config").body();
     assertThat(config).contains("job_name: vigil").contains("file_sd_configs")
         .contains(LAB.dir().resolve("prometheus/targets") + "/*.json")
-        .contains(LAB.repoRoot().resolve("alerts") + "/*.yml");
+        .contains(LAB.dir().resolve("prometheus/rules") + "/*.yml");
   }
 
   @Test
