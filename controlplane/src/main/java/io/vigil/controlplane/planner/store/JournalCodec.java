@@ -194,6 +194,32 @@ final class JournalCodec {
     }
   }
 
+  /** A string map as one JSON object (the PostgreSQL store's {@code details} column). */
+  static String mapJson(Map<String, String> map) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      for (Map.Entry<String, String> d : map.entrySet()) {
+        g.writeStringField(d.getKey(), d.getValue());
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static Map<String, String> parseMapJson(String json) {
+    try (JsonParser p = JSON.createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException("expected a JSON object");
+      }
+      return stringMap(p, "details");
+    } catch (IOException e) {
+      throw new IllegalArgumentException(firstLine(e.getMessage()), e);
+    }
+  }
+
   private static Map<String, String> stringMap(JsonParser p, String field) throws IOException {
     Map<String, String> m = new LinkedHashMap<>();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
