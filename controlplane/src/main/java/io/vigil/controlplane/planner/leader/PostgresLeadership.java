@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Leader election through a PostgreSQL session advisory lock ({@code pg_try_advisory_lock(key)}) held
  * on a direct connection of its own, named {@code vigil-leader <node>} in {@code pg_stat_activity}.
  *
- * <p>A thread {@code vigil-leader} runs every {@code checkInterval}: a follower tries the lock; on
+ * <p>A thread {@code vigil-leader-<node>} runs every {@code checkInterval}: a follower tries the lock; on
  * getting it, it begins a term in the store ({@link PlannerStore#beginTerm}) and calls
  * {@code onElected(term)}. A leader checks its connection with a query and that no later term has
  * begun in the store; when either fails (the connection was killed, the network or the store is
@@ -64,7 +64,7 @@ public final class PostgresLeadership implements Leadership {
       throw new IllegalStateException("leadership of " + node + " already started");
     }
     running = true;
-    thread = new Thread(() -> campaign(onElected, onDeposed), "vigil-leader");
+    thread = new Thread(() -> campaign(onElected, onDeposed), "vigil-leader-" + node);
     thread.setDaemon(true);
     thread.start();
   }
