@@ -299,7 +299,8 @@ public final class FileStore implements PlannerStore {
         return actions.get(actionIndex.get(existing));
       }
       if (actionIndex.containsKey(intent.id())) {
-        throw new IllegalArgumentException("action id '" + intent.id() + "' already exists with another idempotency key");
+        throw new IllegalArgumentException(
+            "action id '" + intent.id() + "' already exists with another idempotency key");
       }
       long actionNo = actions.isEmpty() ? 1 : actionSeq.get(actions.get(actions.size() - 1).id()) + 1;
       seq = write(new ActionEntry(actionNo, intent));
@@ -353,15 +354,25 @@ public final class FileStore implements PlannerStore {
 
   @Override
   public TimelineEvent append(TimelineEvent event) {
-    long seq;
-    TimelineEvent numbered;
+    return appendAll(List.of(event)).get(0);
+  }
+
+  @Override
+  public List<TimelineEvent> appendAll(List<TimelineEvent> events) {
+    long seq = 0;
+    List<TimelineEvent> numbered = new ArrayList<>(events.size());
     synchronized (this) {
-      numbered = event.withSeq(nextEventSeq);
-      seq = write(new EventEntry(numbered));
-      nextEventSeq++;
-      addEvent(numbered);
+      for (TimelineEvent event : events) {
+        TimelineEvent e = event.withSeq(nextEventSeq);
+        seq = write(new EventEntry(e));
+        nextEventSeq++;
+        addEvent(e);
+        numbered.add(e);
+      }
     }
-    journal.sync(seq);
+    if (seq > 0) {
+      journal.sync(seq);
+    }
     return numbered;
   }
 

@@ -228,23 +228,43 @@ public final class PostgresStore implements PlannerStore {
 
   @Override
   public TimelineEvent append(TimelineEvent e) {
+    return appendAll(List.of(e)).get(0);
+  }
+
+  @Override
+  public List<TimelineEvent> appendAll(List<TimelineEvent> events) {
+    if (events.isEmpty()) {
+      return List.of();
+    }
     return once("appending to the timeline", c -> {
+      c.setAutoCommit(events.size() == 1);
       try (PreparedStatement s = c.prepareStatement("INSERT INTO vigil_timeline (at, kind, host, check_name, "
-          + "action_id, who, what, why, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) RETURNING seq")) {
-        int i = 0;
-        s.setObject(++i, time(e.at()));
-        s.setString(++i, e.kind().name());
-        s.setString(++i, e.host());
-        s.setString(++i, e.check());
-        s.setString(++i, e.actionId());
-        s.setString(++i, e.who());
-        s.setString(++i, e.what());
-        s.setString(++i, e.why());
-        s.setString(++i, JournalCodec.mapJson(e.details()));
-        try (ResultSet rs = s.executeQuery()) {
-          rs.next();
-          return e.withSeq(rs.getLong(1));
+          + "action_id, who, what, why, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)", new String[] {"seq"})) {
+        for (TimelineEvent e : events) {
+          int i = 0;
+          s.setObject(++i, time(e.at()));
+          s.setString(++i, e.kind().name());
+          s.setString(++i, e.host());
+          s.setString(++i, e.check());
+          s.setString(++i, e.actionId());
+          s.setString(++i, e.who());
+          s.setString(++i, e.what());
+          s.setString(++i, e.why());
+          s.setString(++i, JournalCodec.mapJson(e.details()));
+          s.addBatch();
         }
+        s.executeBatch();
+        List<TimelineEvent> out = new ArrayList<>(events.size());
+        try (ResultSet keys = s.getGeneratedKeys()) {
+          for (TimelineEvent e : events) {
+            keys.next();
+            out.add(e.withSeq(keys.getLong(1)));
+          }
+        }
+        if (!c.getAutoCommit()) {
+          c.commit();
+        }
+        return out;
       }
     });
   }

@@ -121,7 +121,8 @@ class FileStoreTest extends PlannerStoreContract {
     Files.createDirectories(journal().getParent());
     store.close();
     store = null;
-    Files.writeString(journal(), "{\"t\":\"action\",\"seq\":1,\"status\":\"INTENT\",\"term\":1}\n{\"t\":\"term\",\"term\":2}\n");
+    Files.writeString(journal(),
+        "{\"t\":\"action\",\"seq\":1,\"status\":\"INTENT\",\"term\":1}\n{\"t\":\"term\",\"term\":2}\n");
     assertThatThrownBy(() -> FileStore.open(dir.resolve("store"), clock))
         .isInstanceOf(StoreException.class).hasMessageContaining("line 1: corrupt entry (action entry: id)");
   }

@@ -139,6 +139,20 @@ abstract class PlannerStoreContract {
   }
 
   @Test
+  void appendsABurstInOrder() throws Exception {
+    store.append(event(T0, "db1", "pg", "first"));
+    List<TimelineEvent> burst = store.appendAll(List.of(event(T0, "db1", "pg", "b1"), event(T0, "db2", "pg", "b2"),
+        event(T0, "db3", "pg", "b3")));
+    assertThat(burst).extracting(TimelineEvent::what).containsExactly("b1", "b2", "b3");
+    assertThat(burst.get(1).seq()).isGreaterThan(burst.get(0).seq());
+    assertThat(burst.get(2).seq()).isGreaterThan(burst.get(1).seq());
+    assertThat(store.appendAll(List.of())).isEmpty();
+    store = reopen();
+    assertThat(whats(TimelineQuery.all())).containsExactly("first", "b1", "b2", "b3");
+    assertThat(store.timeline(TimelineQuery.all()).subList(1, 4)).isEqualTo(burst);
+  }
+
+  @Test
   void filtersTheTimelineByHostCheckAndTime_oldestFirst() {
     store.append(event(T0, "db1", "pg", "e0"));
     store.append(event(T0.plusSeconds(1), "db2", "pg", "e1"));
