@@ -10,7 +10,7 @@ import jakarta.inject.Singleton;
  * metrics} finds nothing on {@code /metrics}: every meter gets help text (Micronaut's executor and
  * HTTP timers come without), {@code process.cpu.time} (exported in nanoseconds, an abbreviated unit)
  * is dropped in favour of {@code process_cpu_usage}, and {@code system.cpu.count} (a gauge whose
- * name ends in {@code _count}) becomes {@code system_cpus}.
+ * name ends in {@code _count}) becomes {@code system_cpus}, and help texts carry no {@code "}.
  */
 @Singleton
 final class PrometheusConventionsFilter implements MeterFilter {
@@ -26,6 +26,11 @@ final class PrometheusConventionsFilter implements MeterFilter {
     if (mapped.getDescription() == null || mapped.getDescription().isBlank()) {
       mapped = new Meter.Id(mapped.getName(), io.micrometer.core.instrument.Tags.of(mapped.getTagsAsIterable()),
           mapped.getBaseUnit(), describe(mapped.getName()), mapped.getType());
+    } else if (mapped.getDescription().indexOf('"') >= 0) {
+      // OpenMetrics escapes '"' in HELP as \", which promtool check metrics (a text-format parser)
+      // refuses: JVM meters such as process.cpu.usage quote words in their descriptions
+      mapped = new Meter.Id(mapped.getName(), io.micrometer.core.instrument.Tags.of(mapped.getTagsAsIterable()),
+          mapped.getBaseUnit(), mapped.getDescription().replace('"', '\''), mapped.getType());
     }
     return mapped;
   }

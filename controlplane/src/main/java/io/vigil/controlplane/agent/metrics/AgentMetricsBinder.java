@@ -7,7 +7,7 @@ import io.vigil.controlplane.agent.Agent;
 
 /** Puts the agent's metrics into the application's registry, which {@code /metrics} serves. */
 @Context
-@Requires(property = "vigil.agent.enabled", value = "true")
+@Requires(beans = Agent.class)
 final class AgentMetricsBinder {
 
   AgentMetricsBinder(PrometheusRegistry registry, Agent agent) {
