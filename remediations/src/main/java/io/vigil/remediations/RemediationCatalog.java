@@ -2,6 +2,8 @@ package io.vigil.remediations;
 
 import io.vigil.remediations.pgpool.PgpoolAttach;
 import io.vigil.remediations.postgres.WalReplayResume;
+import io.vigil.remediations.ssh.CeleryRestart;
+import io.vigil.remediations.ssh.SshRestart;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +24,7 @@ public final class RemediationCatalog {
   public static Map<String, RemediationType> standard() {
     Map<String, RemediationType> types = new LinkedHashMap<>();
     for (RemediationType t : new RemediationType[] {
-        PgpoolAttach.type(), WalReplayResume.type()}) {
+        PgpoolAttach.type(), WalReplayResume.type(), SshRestart.type(), CeleryRestart.type()}) {
       types.put(t.name(), t);
     }
     return Collections.unmodifiableMap(types);
