@@ -1,5 +1,8 @@
 package io.vigil.remediations;
 
+import io.vigil.remediations.cache.HttpFlush;
+import io.vigil.remediations.cache.MemcachedFlush;
+import io.vigil.remediations.cache.ProxyCachePurge;
 import io.vigil.remediations.pgpool.PgpoolAttach;
 import io.vigil.remediations.postgres.WalReplayResume;
 import io.vigil.remediations.ssh.CeleryRestart;
@@ -24,7 +27,8 @@ public final class RemediationCatalog {
   public static Map<String, RemediationType> standard() {
     Map<String, RemediationType> types = new LinkedHashMap<>();
     for (RemediationType t : new RemediationType[] {
-        PgpoolAttach.type(), WalReplayResume.type(), SshRestart.type(), CeleryRestart.type()}) {
+        PgpoolAttach.type(), WalReplayResume.type(), SshRestart.type(), CeleryRestart.type(),
+        MemcachedFlush.type(), HttpFlush.type(), ProxyCachePurge.type()}) {
       types.put(t.name(), t);
     }
     return Collections.unmodifiableMap(types);

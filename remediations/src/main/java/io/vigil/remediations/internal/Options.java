@@ -204,6 +204,15 @@ public final class Options {
     return result;
   }
 
+  /** {@link #sections}, refused when absent or empty: {@code what} explains what is expected. */
+  public Map<String, Options> requiredSections(String key, String what) {
+    Map<String, Options> result = sections(key);
+    if (result.isEmpty()) {
+      throw error(key, "required: " + what);
+    }
+    return result;
+  }
+
   /** A mapping of names to single values (e.g. {@code templates:} by name). */
   public Map<String, String> strings(String key) {
     Object v = raw(key);

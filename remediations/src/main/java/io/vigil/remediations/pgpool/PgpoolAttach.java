@@ -90,12 +90,9 @@ public final class PgpoolAttach implements Remediation {
     Duration dbTimeout = o.duration("db_timeout", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(1));
     long maxLag = o.longValue("max_lag_bytes", 16L * 1024 * 1024, 0, Long.MAX_VALUE);
     String primaryPolicy = o.choice("primary_policy", "refuse", List.of("refuse", "fenced_failover"));
-    Map<String, Options> targets = o.sections("targets");
+    Map<String, Options> targets = o.requiredSections("targets", "every pgpool backend by inventory host name, "
+        + "e.g. {db-replica1: {node_id: 1, host: 10.0.0.11, port: 5432}}");
     o.rejectUnknown();
-    if (targets.isEmpty()) {
-      throw new IllegalArgumentException("option 'targets': required: every pgpool backend by inventory host name, "
-          + "e.g. {db-replica1: {node_id: 1, host: 10.0.0.11, port: 5432}}");
-    }
     Map<String, Backend> backends = new LinkedHashMap<>();
     Map<Integer, String> ids = new LinkedHashMap<>();
     for (Map.Entry<String, Options> e : targets.entrySet()) {

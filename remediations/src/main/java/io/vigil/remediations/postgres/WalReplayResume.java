@@ -45,12 +45,9 @@ public final class WalReplayResume implements Remediation {
         String user = o.matching("db_user", "postgres", NAME, "a PostgreSQL role name");
         String database = o.matching("db_name", "postgres", NAME, "a database name");
         Duration timeout = o.duration("db_timeout", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(1));
-        Map<String, Options> sections = o.sections("targets");
+        Map<String, Options> sections = o.requiredSections("targets", "each standby by inventory host name, "
+            + "e.g. {db-replica1: {host: 10.0.0.11, port: 5432}}");
         o.rejectUnknown();
-        if (sections.isEmpty()) {
-          throw new IllegalArgumentException("option 'targets': required: each standby by inventory host name, "
-              + "e.g. {db-replica1: {host: 10.0.0.11, port: 5432}}");
-        }
         Map<String, PostgresBackend> targets = new LinkedHashMap<>();
         for (Map.Entry<String, Options> e : sections.entrySet()) {
           Options t = e.getValue();

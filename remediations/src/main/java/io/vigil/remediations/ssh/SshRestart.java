@@ -102,11 +102,8 @@ public final class SshRestart implements Remediation {
     }
     Map<String, CommandTemplate> templates = new LinkedHashMap<>();
     templateTexts.forEach((name, text) -> templates.put(name, CommandTemplate.parse("templates." + name, text)));
-    Map<String, Options> targets = o.sections("targets");
-    if (targets.isEmpty()) {
-      throw new IllegalArgumentException("option 'targets': required: each host by inventory name, "
-          + "e.g. {pdf-worker-1: {address: 10.0.1.21, template: celeryd}}");
-    }
+    Map<String, Options> targets = o.requiredSections("targets", "each host by inventory name, "
+        + "e.g. {pdf-worker-1: {address: 10.0.1.21, template: celeryd}}");
     Map<String, Host> hosts = new LinkedHashMap<>();
     for (Map.Entry<String, Options> e : targets.entrySet()) {
       Options t = e.getValue();
