@@ -14,16 +14,16 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** A planner context with the in-memory planner behind the REST API, on a port below 32768. */
-final class ApiTestServer implements AutoCloseable {
+public final class ApiTestServer implements AutoCloseable {
 
-  static final String ONCALL = "Bearer oncall-token-0123456789";
-  static final String LOADER = "Bearer loader-token-0123456789";
+  public static final String ONCALL = "Bearer oncall-token-0123456789";
+  public static final String LOADER = "Bearer loader-token-0123456789";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   final ApplicationContext context;
   final int port;
 
-  ApiTestServer(String configResource) {
+  public ApiTestServer(String configResource) {
     this.port = freePort();
     this.context = ApplicationContext.run(EmbeddedServer.class, Map.of(
         "micronaut.server.port", port,
@@ -33,11 +33,11 @@ final class ApiTestServer implements AutoCloseable {
         .getApplicationContext();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + port;
   }
 
-  InMemoryPlannerOperations planner() {
+  public InMemoryPlannerOperations planner() {
     return context.getBean(InMemoryPlannerOperations.class);
   }
 
@@ -75,7 +75,7 @@ final class ApiTestServer implements AutoCloseable {
   }
 
   /** A free port in 20000..29999: below the ephemeral range and away from the lab's ports. */
-  static int freePort() {
+  public static int freePort() {
     int start = ThreadLocalRandom.current().nextInt(20_000, 30_000);
     for (int i = 0; i < 10_000; i++) {
       int port = 20_000 + (start - 20_000 + i) % 10_000;

@@ -28,16 +28,16 @@ import java.util.Set;
 @Singleton
 @Replaces(PlannerOperations.class)
 @Requires(property = "vigil.test.api-planner", value = "true")
-final class InMemoryPlannerOperations implements PlannerOperations {
+public final class InMemoryPlannerOperations implements PlannerOperations {
 
   static final Instant NOW = Instant.parse("2026-12-06T10:00:00Z");
 
-  final Map<String, Hold> holds = new LinkedHashMap<>();
-  final Map<String, Approval> approvals = new LinkedHashMap<>();
+  public final Map<String, Hold> holds = new LinkedHashMap<>();
+  public final Map<String, Approval> approvals = new LinkedHashMap<>();
   final List<TimelineEvent> events = new ArrayList<>();
   final List<ActionRecord> actions = new ArrayList<>();
   final List<AlertNotice> alerts = new ArrayList<>();
-  TimelineQuery lastQuery;
+  public TimelineQuery lastQuery;
   private final Set<String> alertsSeen = new HashSet<>();
   private int nextHold = 1;
 
@@ -45,7 +45,7 @@ final class InMemoryPlannerOperations implements PlannerOperations {
     reset();
   }
 
-  synchronized void reset() {
+  public synchronized void reset() {
     holds.clear();
     approvals.clear();
     events.clear();
