@@ -33,6 +33,9 @@ public final class Vigil {
         planner [--config FILE] run the planner only: it takes agents' reports
         check <probe> [opts]  run one probe once, as a Nagios plugin (exit 0..3); check --help lists probes
         nagios-config [opts]  Nagios object config for the inventory's hosts (--check runs nagios4 -v)
+        holds [list|create|end] maintenance holds on the planner (holds --help)
+        timeline [opts]       the planner's audit timeline (timeline --help)
+        approvals [list|approve ID|reject ID] requests of policies in approve mode (approvals --help)
         version               print the version
         help                  print this help
       """;
@@ -71,6 +74,15 @@ public final class Vigil {
       }
       case "check" -> {
         return new CheckCommand(ProbeCatalog.standard()).execute(rest, out);
+      }
+      case "holds" -> {
+        return new io.vigil.controlplane.cli.HoldsCommand().execute(rest, out, err);
+      }
+      case "timeline" -> {
+        return new io.vigil.controlplane.cli.TimelineCommand().execute(rest, out, err);
+      }
+      case "approvals" -> {
+        return new io.vigil.controlplane.cli.ApprovalsCommand().execute(rest, out, err);
       }
       default -> {
         err.println("vigil: unknown command '" + args[0] + "'");
