@@ -116,7 +116,8 @@ final class PlannerClient {
     JsonNode body = parse(response.body());
     int status = response.statusCode();
     if (status / 100 != 2) {
-      JsonNode error = body == null ? null : body.get("error");
+      // Vigil's API answers {"error": ...}; Micronaut's own errors (no such route) carry "message"
+      JsonNode error = body == null ? null : body.get("error") != null ? body.get("error") : body.get("message");
       String message = error != null && error.isString() ? error.getStringValue() : "no explanation given";
       String hint = status == 401 && token == null ? " (give a token with --token-file F or " + TOKEN_ENV + ")" : "";
       throw new ApiError("the planner answered " + status + ": " + message + hint);
