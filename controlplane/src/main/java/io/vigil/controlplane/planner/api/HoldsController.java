@@ -18,6 +18,7 @@ import io.vigil.controlplane.planner.engine.PlannerOperations.HoldRequest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Maintenance holds: {@code GET /api/v1/holds} lists those in effect, {@code POST} creates one
@@ -28,6 +29,7 @@ import java.util.Set;
 @Requires(property = "vigil.planner.enabled", value = "true")
 final class HoldsController {
 
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Set<String> FIELDS = Set.of("id", "host", "role", "cluster", "action", "duration", "reason");
 
   private final PlannerOperations planner;
@@ -85,6 +87,11 @@ final class HoldsController {
       throw body.invalid("duration", "must be positive: holds always expire");
     }
     String reason = body.requiredString("reason");
-    return new HoldRequest(body.string("id").orElse(null), host, role, cluster, action, duration, reason);
+    String id = body.string("id").orElse(null);
+    if (id != null && !ID.matcher(id).matches()) {
+      // the id ends up in DELETE /holds/{id} and on the command line: keep it plain
+      throw body.invalid("id", "'" + id + "' (expected letters, digits, '.', '_' or '-', at most 64)");
+    }
+    return new HoldRequest(id, host, role, cluster, action, duration, reason);
   }
 }

@@ -137,6 +137,8 @@ class PlannerApiTest {
         .isEqualTo("{\"error\":\"reason: required\"}");
     assertThat(server.post("/holds", ONCALL, "{\"hots\":\"db2\",\"duration\":\"30m\",\"reason\":\"x\"}").body())
         .startsWith("{\"error\":\"hots: unknown field (expected one of action, cluster, duration, host, id, reason, role)");
+    assertThat(server.post("/holds", ONCALL, "{\"id\":\"a b\",\"host\":\"db2\",\"duration\":\"1h\",\"reason\":\"x\"}")
+        .body()).isEqualTo("{\"error\":\"id: 'a b' (expected letters, digits, '.', '_' or '-', at most 64)\"}");
     assertThat(server.post("/holds", ONCALL, "{\"host\": 2, \"duration\":\"30m\",\"reason\":\"x\"}").body())
         .isEqualTo("{\"error\":\"host: expected a string\"}");
     HttpResponse<String> garbage = server.post("/holds", ONCALL, "{\"host\":\"db2\",\n \"duration\": 30m}");
