@@ -127,6 +127,11 @@ public final class Vigil {
       err.println("vigil: bad configuration: " + e.getMessage());
       return 2;
     }
+    if (mode.equals("agent")) {
+      // an agent runs on every host: it starts without the Micronaut application (AgentRuntime)
+      String file = System.getProperty("vigil.config.file");
+      return io.vigil.controlplane.agent.runtime.AgentRuntime.start(file == null ? null : Path.of(file), agent, err);
+    }
     System.setProperty("vigil.planner.enabled", String.valueOf(!mode.equals("agent")));
     return start(configFiles, agent, err);
   }

@@ -13,7 +13,7 @@ import jakarta.inject.Singleton;
  * name ends in {@code _count}) becomes {@code system_cpus}, and help texts carry no {@code "}.
  */
 @Singleton
-final class PrometheusConventionsFilter implements MeterFilter {
+public final class PrometheusConventionsFilter implements MeterFilter {
 
   @Override
   public MeterFilterReply accept(Meter.Id id) {
