@@ -53,6 +53,7 @@ public final class AgentMetrics implements MultiCollector {
   private final AgentView agent;
   private final List<Family> families;
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+  private final Families.LabelCache labels = new Families.LabelCache();
 
   private AgentMetrics(AgentView agent) {
     this.agent = agent;
@@ -88,7 +89,7 @@ public final class AgentMetrics implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
-    Families out = new Families(families);
+    Families out = new Families(families, labels);
     Map<String, ProbeResult> snapshots = agent.snapshots();
     String host = agent.host();
     for (ProbeSpec spec : agent.probes()) {

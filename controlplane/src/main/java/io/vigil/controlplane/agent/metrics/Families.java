@@ -8,9 +8,11 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The samples of one scrape, grouped by metric family. A family declared here but given no sample
@@ -31,9 +33,39 @@ final class Families {
   private record Sample(double value, Labels labels) {
   }
 
-  private final Map<Family, List<Sample>> samples = new LinkedHashMap<>();
+  /**
+   * Label sets from earlier scrapes: building one validates and sorts its names, which costs more
+   * than the rest of a sample; the values are bounded by the fleet, the bound only guards against
+   * churn (e.g. a vhost's short-lived queues).
+   */
+  static final class LabelCache {
+    private static final int MAX = 20_000;
 
-  Families(List<Family> families) {
+    private record Key(String[] names, List<String> values) {
+    }
+
+    private final Map<Key, Labels> cache = new ConcurrentHashMap<>();
+
+    Labels labels(Family family, String[] values) {
+      // names is the family's own array, compared by identity: one entry per family and values
+      Key key = new Key(family.labelNames(), Arrays.asList(values));
+      Labels labels = cache.get(key);
+      if (labels == null) {
+        if (cache.size() >= MAX) {
+          cache.clear();
+        }
+        labels = Labels.of(family.labelNames(), values);
+        cache.put(key, labels);
+      }
+      return labels;
+    }
+  }
+
+  private final Map<Family, List<Sample>> samples = new LinkedHashMap<>();
+  private final LabelCache labels;
+
+  Families(List<Family> families, LabelCache labels) {
+    this.labels = labels;
     families.forEach(f -> samples.put(f, new ArrayList<>()));
   }
 
@@ -46,7 +78,7 @@ final class Families {
     if (list == null) {
       throw new IllegalArgumentException("family " + family.name() + " was not declared");
     }
-    list.add(new Sample(value, Labels.of(family.labelNames(), labelValues)));
+    list.add(new Sample(value, labels.labels(family, labelValues)));
   }
 
   MetricSnapshots snapshots() {
