@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 
 /**
  * The server side of {@link ScrapeCostBenchmark}, in a JVM of its own so that its CPU time can be
@@ -107,47 +106,8 @@ public final class ScrapeCostServer {
     }
     NrpeServerCounters nrpe = new NrpeServerCounters(Map.of(new NrpeServerCounters.Requests(4,
         NrpeServerCounters.Result.OK), 1000L), Map.of(), 1000, 0, 0, 0);
-    return new AgentView() {
-      @Override
-      public String host() {
-        return "bench";
-      }
-
-      @Override
-      public List<String> roles() {
-        return List.of("database-master", "db-pool", "cache");
-      }
-
-      @Override
-      public List<ProbeSpec> probes() {
-        return probes;
-      }
-
-      @Override
-      public Map<String, ProbeResult> snapshots() {
-        return store.all();
-      }
-
-      @Override
-      public long runs(String check) {
-        return 42;
-      }
-
-      @Override
-      public void onResult(BiConsumer<String, ProbeResult> listener) {
-        store.onResult(listener);
-      }
-
-      @Override
-      public Optional<NrpeServerCounters> nrpe() {
-        return Optional.of(nrpe);
-      }
-
-      @Override
-      public Optional<ReportCounts> reports() {
-        return Optional.of(new ReportCounts(0, 5000, 3, 0));
-      }
-    };
+    return AgentView.over("bench", List.of("database-master", "db-pool", "cache"), probes, store, check -> 42,
+        () -> Optional.of(nrpe), () -> Optional.of(new AgentView.ReportCounts(0, 5000, 3, 0)));
   }
 
   private static List<Perfdata> standbys() {

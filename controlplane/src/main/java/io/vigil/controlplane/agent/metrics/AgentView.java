@@ -3,6 +3,7 @@ package io.vigil.controlplane.agent.metrics;
 import io.vigil.controlplane.agent.Agent;
 import io.vigil.controlplane.agent.ProbeSpec;
 import io.vigil.controlplane.agent.ReportSender;
+import io.vigil.controlplane.agent.SnapshotStore;
 import io.vigil.nagios.nrpe.NrpeServer;
 import io.vigil.nagios.nrpe.NrpeServerCounters;
 import io.vigil.probes.ProbeResult;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * What {@link AgentMetrics} reads from an agent at scrape time: its identity and configured probes,
@@ -92,6 +95,56 @@ public interface AgentView {
       @Override
       public Optional<ReportCounts> reports() {
         return agent.sender().map(AgentView::counts);
+      }
+    };
+  }
+
+  /**
+   * A view over {@code store} with a fixed identity and probes and counters read from suppliers:
+   * snapshots built in code, for tests and benchmarks.
+   */
+  static AgentView over(String host, List<String> roles, List<ProbeSpec> probes, SnapshotStore store,
+      ToLongFunction<String> runs, Supplier<Optional<NrpeServerCounters>> nrpe,
+      Supplier<Optional<ReportCounts>> reports) {
+    return new AgentView() {
+      @Override
+      public String host() {
+        return host;
+      }
+
+      @Override
+      public List<String> roles() {
+        return roles;
+      }
+
+      @Override
+      public List<ProbeSpec> probes() {
+        return probes;
+      }
+
+      @Override
+      public Map<String, ProbeResult> snapshots() {
+        return store.all();
+      }
+
+      @Override
+      public long runs(String check) {
+        return runs.applyAsLong(check);
+      }
+
+      @Override
+      public void onResult(BiConsumer<String, ProbeResult> listener) {
+        store.onResult(listener);
+      }
+
+      @Override
+      public Optional<NrpeServerCounters> nrpe() {
+        return nrpe.get();
+      }
+
+      @Override
+      public Optional<ReportCounts> reports() {
+        return reports.get();
       }
     };
   }

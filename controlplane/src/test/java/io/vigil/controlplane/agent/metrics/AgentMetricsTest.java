@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 class AgentMetricsTest {
@@ -205,47 +204,8 @@ class AgentMetricsTest {
   }
 
   private void register() {
-    AgentMetrics.register(registry, new AgentView() {
-      @Override
-      public String host() {
-        return "db2";
-      }
-
-      @Override
-      public List<String> roles() {
-        return List.of("database_master", "pgpool");
-      }
-
-      @Override
-      public List<ProbeSpec> probes() {
-        return probes;
-      }
-
-      @Override
-      public Map<String, ProbeResult> snapshots() {
-        return store.all();
-      }
-
-      @Override
-      public long runs(String check) {
-        return runs.get();
-      }
-
-      @Override
-      public void onResult(BiConsumer<String, ProbeResult> listener) {
-        store.onResult(listener);
-      }
-
-      @Override
-      public Optional<NrpeServerCounters> nrpe() {
-        return nrpe;
-      }
-
-      @Override
-      public Optional<ReportCounts> reports() {
-        return reports;
-      }
-    });
+    AgentMetrics.register(registry, AgentView.over("db2", List.of("database_master", "pgpool"), probes, store,
+        check -> runs.get(), () -> nrpe, () -> reports));
   }
 
   private void probe(String name, String type, Map<String, String> options) {
