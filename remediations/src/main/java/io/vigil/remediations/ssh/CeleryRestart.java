@@ -126,9 +126,11 @@ public final class CeleryRestart implements Remediation {
 
   /**
    * Healthy when the queue has at least {@code min_consumers} consumers on channels that were not
-   * there before the restart, and is empty or holds fewer messages than the last reading (at the
-   * restart, then at each call). The management API lags by seconds: a stale reading still shows
-   * the old worker's channel, so it cannot pass for the new worker.
+   * there before the restart, and is draining: empty, acknowledgements flowing (the sample's ack
+   * rate), or fewer messages than at the last reading (at the restart, then at each call). The
+   * management API's samples lag by seconds (on the lab a fresh sample came every ~5 s, first
+   * showing 0 messages and 0 consumers with 300 queued): a stale reading still shows the old
+   * worker's channel, or none, so it cannot pass for the new worker; one fresh sample suffices.
    */
   @Override
   public Verdict verify(ActionTarget target) throws InterruptedException {
@@ -142,7 +144,8 @@ public final class CeleryRestart implements Remediation {
     Set<String> fresh = new HashSet<>(d.channels());
     fresh.removeAll(oldChannels.getOrDefault(target.host(), Set.of()));
     boolean consuming = fresh.size() >= minConsumers;
-    boolean draining = d.messages() == 0 || (before != null && d.messages() >= 0 && d.messages() < before);
+    boolean draining = d.messages() == 0 || d.ackRate() > 0
+        || (before != null && d.messages() >= 0 && d.messages() < before);
     return consuming && draining ? Verdict.HEALTHY : Verdict.NOT_YET;
   }
 

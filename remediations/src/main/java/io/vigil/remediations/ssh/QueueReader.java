@@ -25,8 +25,9 @@ final class QueueReader {
    * {@code messages} ready plus unacknowledged; {@code consumers} attached, and the channels they
    * consume on ({@code 127.0.0.1:41790 -> 127.0.0.1:5672 (1)}): a restarted worker connects from a
    * new client port, so a channel name tells a new consumer from a stale reading of the old one.
+   * {@code ackRate} is acknowledgements per second over the last sample: consumers are working.
    */
-  record Depth(long messages, long consumers, Set<String> channels) {
+  record Depth(long messages, long consumers, Set<String> channels, double ackRate) {
   }
 
   private static final int MAX_BODY = 64 * 1024;
@@ -47,7 +48,7 @@ final class QueueReader {
 
   URI url(String vhost, String queue) {
     return URI.create(base + "/api/queues/" + segment(vhost) + "/" + segment(queue)
-        + "?columns=name,messages,consumers,consumer_details");
+        + "?columns=name,messages,consumers,consumer_details,message_stats.ack_details.rate");
   }
 
   /** @throws IOException when the API cannot be reached or does not answer 200 with the queue */
@@ -73,7 +74,9 @@ final class QueueReader {
         channels.add(n);
       }
     }
-    return new Depth(count(q.get("messages")), count(q.get("consumers")), channels);
+    Object rate = Json.map(Json.map(q.get("message_stats")).get("ack_details")).get("rate");
+    return new Depth(count(q.get("messages")), count(q.get("consumers")), channels,
+        rate instanceof Number n ? n.doubleValue() : 0);
   }
 
   private static long count(Object v) {
