@@ -47,7 +47,9 @@ class SshRestartIT {
         "known_hosts", sshd.resolve("known_hosts").toString(),
         "connect_timeout", "5s",
         "templates", Map.of(
-            "celeryd", LAB.repoRoot().resolve("lab/celeryd-services") + " restart",
+            // sshd passes no environment: name the lab's directory on the command line
+            "celeryd", "/usr/bin/env VIGIL_LAB_DIR=" + LAB.dir() + " " + LAB.repoRoot().resolve("lab/celeryd-services")
+                + " restart",
             "echo", "/bin/echo hello {word}",
             "fail", "/bin/false"),
         "targets", Map.of(
