@@ -122,6 +122,11 @@ public final class Vigil {
       // probe already built once, are kept for the agent
       VigilConfig config = new VigilConfig(System.getProperty("vigil.config.file"));
       config.agentTokens();
+      if (!mode.equals("agent")) {
+        io.vigil.controlplane.planner.engine.PlannerSettings.parse(config.root(),
+            io.vigil.controlplane.planner.actions.Remediations.types());
+        io.vigil.controlplane.planner.api.ApiSettings.parse(config.root());
+      }
       agent = mode.equals("planner") ? null : config.agent();
     } catch (ConfigException e) {
       err.println("vigil: bad configuration: " + e.getMessage());

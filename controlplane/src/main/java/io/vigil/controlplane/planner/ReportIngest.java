@@ -48,6 +48,19 @@ public final class ReportIngest {
   private final Map<String, Latest> latest = new ConcurrentHashMap<>();
   private final AtomicLong acceptedTotal = new AtomicLong();
   private final AtomicLong rejectedTotal = new AtomicLong();
+  private final AtomicLong reportsTotal = new AtomicLong();
+  private final Map<String, Instant> lastReport = new ConcurrentHashMap<>();
+  private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Told of every result taken (fresher than what was held), after validation. */
+  @FunctionalInterface
+  public interface Listener {
+    void accepted(String agent, String probe, CheckState state, String summary, Instant at);
+  }
+
+  public void onAccepted(Listener listener) {
+    listeners.add(listener);
+  }
 
   public ReportIngest() {
     this(Clock.systemUTC());
@@ -75,11 +88,16 @@ public final class ReportIngest {
       Latest kept = latest.merge(agent + "/" + r.probe(), next, (old, neu) -> neu.at().isBefore(old.at()) ? old : neu);
       if (kept == next) {
         accepted++;
+        for (Listener l : listeners) {
+          l.accepted(agent, next.probe(), next.state(), next.summary(), next.at());
+        }
       } else {
         older++;
       }
     }
     acceptedTotal.addAndGet(accepted);
+    reportsTotal.incrementAndGet();
+    lastReport.put(agent, now);
     rejectedTotal.addAndGet(rejected.size());
     return new Outcome(accepted, older, List.copyOf(rejected));
   }
@@ -116,6 +134,16 @@ public final class ReportIngest {
 
   public long acceptedTotal() {
     return acceptedTotal.get();
+  }
+
+  /** Reports taken (authenticated and well-formed), whatever became of their results. */
+  public long reportsTotal() {
+    return reportsTotal.get();
+  }
+
+  /** When each agent last reported. */
+  public Map<String, Instant> lastReports() {
+    return Map.copyOf(lastReport);
   }
 
   public long rejectedTotal() {

@@ -252,49 +252,52 @@ public final class ActionExecutor implements AutoCloseable {
 
   /**
    * A new leader's first duty: every action a previous leader left as INTENT or RUNNING is
-   * verified, not run again, and marked with what was found.
+   * verified (with its policy's verification deadline), never run again blindly, and marked with
+   * what was found. Runs in the background; {@code done} runs when every one is resolved.
    */
-  void resolve(List<ActionRecord> unfinished, long term) {
-    for (ActionRecord a : unfinished) {
-      var configured = engine.settings().remediations().get(a.action());
-      boolean healthy;
-      String how;
-      if (configured == null) {
-        healthy = false;
-        how = "its remediation is no longer configured";
-      } else {
-        Remediation.Verdict v;
-        try {
-          v = configured.remediation().verify(new ActionTarget(a.host(), a.check(), Map.of()));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        } catch (RuntimeException e) {
-          v = Remediation.Verdict.NOT_YET;
-        }
-        healthy = v == Remediation.Verdict.HEALTHY
-            || (v == Remediation.Verdict.USE_PROBE && !a.check().isEmpty()
-            && engine.healthySince(a.host(), a.check(), a.createdAt()));
-        how = engine.describeCheck(a.host(), a.check());
-      }
-      Status status = healthy ? Status.SUCCEEDED : Status.FAILED;
-      String detail = "resolved by new leader " + engine.settings().node() + " (term " + term + "): "
-          + (healthy ? "target verified healthy; not run again" : "not verified healthy (" + how
-          + "); not run again blindly, the planner decides afresh");
+  void resolve(List<ActionRecord> unfinished, long term, Runnable done) {
+    pool.execute(() -> {
       try {
-        engine.store().updateAction(a.id(), status, detail, term);
-      } catch (FencedOutException e) {
-        LOG.warn("resolving {} was fenced: {}", a.id(), e.getMessage());
-        return;
+        for (ActionRecord a : unfinished) {
+          if (!resolveOne(a, term)) {
+            return;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        done.run();
       }
-      engine.timeline(new TimelineEvent(0, clock.instant(), Kind.VERIFICATION, a.host(), a.check(), a.id(),
-          engine.who(), "resolved " + a.status() + " action " + a.id() + " as " + status, detail, Map.of()));
-      PolicySpec spec = engine.settings().policy(a.policy());
-      if (spec != null) {
-        engine.attempted(spec, a.host(), a.createdAt());
-        engine.ended(spec, a.host(), a.check(), healthy, clock.instant());
-      }
+    });
+  }
+
+  private boolean resolveOne(ActionRecord a, long term) throws InterruptedException {
+    var configured = engine.settings().remediations().get(a.action());
+    PolicySpec spec = engine.settings().policy(a.policy());
+    boolean healthy = false;
+    if (configured != null) {
+      Duration deadline = spec == null ? Duration.ofSeconds(30) : spec.verifyDeadline();
+      healthy = verify(configured.remediation(), new ActionTarget(a.host(), a.check(),
+          spec == null ? java.util.Map.of() : spec.params()), a.host(), a.check(), a.createdAt(), deadline);
     }
+    Status status = healthy ? Status.SUCCEEDED : Status.FAILED;
+    String detail = "resolved by new leader " + engine.settings().node() + " (term " + term + "): "
+        + (healthy ? "target verified healthy; not run again"
+        : "not verified healthy (" + (configured == null ? "its remediation is no longer configured"
+        : engine.describeCheck(a.host(), a.check())) + "); not run again blindly, the planner decides afresh");
+    try {
+      engine.store().updateAction(a.id(), status, detail, term);
+    } catch (FencedOutException e) {
+      LOG.warn("resolving {} was fenced: {}", a.id(), e.getMessage());
+      return false;
+    }
+    engine.timeline(new TimelineEvent(0, clock.instant(), Kind.VERIFICATION, a.host(), a.check(), a.id(),
+        engine.who(), "resolved " + a.status() + " action " + a.id() + " as " + status, detail, Map.of()));
+    if (spec != null) {
+      engine.attempted(spec, a.host(), a.createdAt());
+      engine.ended(spec, a.host(), a.check(), healthy, clock.instant());
+    }
+    return true;
   }
 
   @Override

@@ -140,14 +140,17 @@ public final class PlannerEngine implements PlannerOperations {
     timeline(TimelineEvent.of(clock.instant(), Kind.LEADERSHIP, "", "", who, "became leader",
         "term " + newTerm + " (fencing token)"));
     LOG.info("{} is the leader, term {}", settings.node(), newTerm);
-    try {
-      List<ActionRecord> unfinished = store.unfinishedActions();
-      if (!unfinished.isEmpty() && executor != null) {
-        executor.resolve(unfinished, newTerm);
-      }
-    } finally {
-      resolving = false;
+    List<ActionRecord> unfinished = store.unfinishedActions();
+    if (!unfinished.isEmpty() && executor != null) {
+      timeline(TimelineEvent.of(clock.instant(), Kind.LEADERSHIP, "", "", who, "resolving " + unfinished.size()
+          + " unfinished action(s)", "a previous leader wrote their intent; verifying before anything else"));
+      executor.resolve(unfinished, newTerm, () -> {
+        resolving = false;
+        tick();
+      });
+      return;
     }
+    resolving = false;
     tick();
   }
 

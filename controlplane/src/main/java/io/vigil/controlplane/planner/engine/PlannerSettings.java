@@ -177,7 +177,7 @@ public record PlannerSettings(String node, StoreSettings store, Duration interva
     Duration check = duration(s, o, "leader_check_interval", Duration.ofSeconds(1));
     switch (type) {
       case "file" -> {
-        String path = s.string("path").orElse(System.getProperty("vigil.data", "vigil-data"));
+        String path = s.string("path").orElseGet(PlannerSettings::defaultDataDir);
         return new StoreSettings("file", Path.of(path), null, null, null, lockKey, check);
       }
       case "postgres" -> {
@@ -191,6 +191,18 @@ public record PlannerSettings(String node, StoreSettings store, Duration interva
       }
       default -> throw s.errorAt("type", "store type '" + type + "' (expected file or postgres)");
     }
+  }
+
+  private static final java.util.concurrent.atomic.AtomicInteger DATA_DIRS = new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * {@code vigil-data} in the working directory; under the {@code vigil.data} system property (set
+   * by the test runs) a directory of its own per planner, so that test contexts never share a store.
+   */
+  private static String defaultDataDir() {
+    String base = System.getProperty("vigil.data");
+    return base == null ? "vigil-data"
+        : base + "/" + ProcessHandle.current().pid() + "-" + DATA_DIRS.incrementAndGet();
   }
 
   private static HealthRules health(YamlSection s, HealthRules base, String where) {
