@@ -95,6 +95,23 @@ public final class ActionExecutor implements AutoCloseable {
     });
   }
 
+  /** Runs the policy's action on each target in turn, the next one only when the last has ended. */
+  public void submitInTurn(PolicySpec spec, List<String> hosts, String why, Instant incidentStart) {
+    pool.execute(() -> {
+      for (String host : hosts) {
+        if (!engine.claim(spec, host)) {
+          continue;
+        }
+        try {
+          run(spec, host, "", why, incidentStart);
+        } catch (RuntimeException e) {
+          LOG.error("action {} on {} failed unexpectedly", spec.policy().action(), host, e);
+          engine.ended(spec, host, "", false, clock.instant());
+        }
+      }
+    });
+  }
+
   private void run(PolicySpec spec, String host, String check, String why, Instant incidentStart) {
     String action = spec.policy().action();
     Remediation remediation = engine.settings().remediations().get(action).remediation();

@@ -427,6 +427,11 @@ public final class PlannerEngine implements PlannerOperations {
   // ---------------------------------------------------------------------------------------------
   // Called by the executor
 
+  /** Marks the action on {@code host} as in flight; false when it already is. */
+  boolean claim(PolicySpec spec, String host) {
+    return inFlight.add(new ActionKey(spec.policy().action(), host));
+  }
+
   /** Before an attempt: charge the budget. */
   void attempted(PolicySpec spec, String host, Instant at) {
     synchronized (lock) {
@@ -723,8 +728,36 @@ public final class PlannerEngine implements PlannerOperations {
     Map<String, String> merged = new LinkedHashMap<>(spec.params());
     merged.putAll(params);
     PolicySpec withParams = new PolicySpec(spec.policy(), spec.event(), merged, spec.timeout(), spec.verifyDeadline(),
-        spec.recheck());
+        spec.recheck(), spec.targets());
     String why = "event " + name + " on " + host;
+    if (!spec.targets().isEmpty()) {
+      // act on the policy's targets one at a time (a cache tier node by node), each held or not on its own
+      List<String> free = new ArrayList<>();
+      for (String t : spec.targets()) {
+        var held = Hold.blocking(holds, new Hold.Target(t, settings.hostRoles().getOrDefault(t, Set.of()),
+            settings.hostCluster().get(t), spec.policy().action()), now);
+        if (held.isPresent()) {
+          record(t + "/event:" + name, spec.policy().name(), "held", "blocked by " + held.get().describe(), now, t, "");
+        } else {
+          free.add(t);
+        }
+      }
+      if (spec.policy().mode() == Policy.Mode.DRY_RUN || spec.policy().mode() == Policy.Mode.OBSERVE) {
+        for (String t : free) {
+          record(t + "/event:" + name, spec.policy().name(), spec.policy().mode() == Policy.Mode.DRY_RUN ? "dry_run"
+              : "observe", "would run " + render(withParams, t, "") + " after " + why, now, t, "");
+        }
+        return;
+      }
+      if (!leader || executor == null) {
+        record(host + "/event:" + name, spec.policy().name(), "not_leader", "not the leader: the leader acts", now,
+            host, "");
+        return;
+      }
+      metrics.decision("act");
+      executor.submitInTurn(withParams, free, why, now);
+      return;
+    }
     Hold.Target target = new Hold.Target(host, settings.hostRoles().getOrDefault(host, Set.of()),
         settings.hostCluster().get(host), spec.policy().action());
     var hold = Hold.blocking(holds, target, now);

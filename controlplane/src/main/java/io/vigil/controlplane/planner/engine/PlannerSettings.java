@@ -61,7 +61,7 @@ public record PlannerSettings(String node, StoreSettings store, Duration interva
    * soon a refused precondition is checked again.
    */
   public record PolicySpec(Policy policy, String event, Map<String, String> params, Duration timeout,
-      Duration verifyDeadline, Duration recheck) {
+      Duration verifyDeadline, Duration recheck, List<String> targets) {
 
     public boolean forEvent() {
       return event != null;
@@ -277,7 +277,7 @@ public record PlannerSettings(String node, StoreSettings store, Duration interva
 
   private static PolicySpec policy(YamlSection p, Set<String> remediations, Set<String> tiers) {
     p.rejectUnknown(Set.of("name", "check", "event", "on", "action", "mode", "tier", "budget", "approval_deadline",
-        "params", "timeout", "verify_deadline", "recheck"));
+        "params", "timeout", "verify_deadline", "recheck", "targets"));
     String name = p.string("name").orElseThrow(() -> p.errorAt("name", "a policy needs a name"));
     String check = p.string("check").orElse(null);
     String event = p.string("event").orElse(null);
@@ -332,8 +332,14 @@ public record PlannerSettings(String node, StoreSettings store, Duration interva
     } catch (IllegalArgumentException e) {
       throw p.errorAt("on", e.getMessage());
     }
+    List<String> targets = p.strings("targets");
+    if (!targets.isEmpty() && event == null) {
+      throw p.errorAt("targets", "policy " + name + ": 'targets' is for event policies (a check policy acts on the"
+          + " check's host)");
+    }
     return new PolicySpec(policy, event, params, duration(p, po, "timeout", Duration.ofSeconds(30)),
-        duration(p, po, "verify_deadline", Duration.ofSeconds(60)), duration(p, po, "recheck", Duration.ofSeconds(5)));
+        duration(p, po, "verify_deadline", Duration.ofSeconds(60)), duration(p, po, "recheck", Duration.ofSeconds(5)),
+        List.copyOf(targets));
   }
 
   private static ProbeOptions options(YamlSection s, Set<String> keys) {
