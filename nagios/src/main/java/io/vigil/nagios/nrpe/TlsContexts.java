@@ -1,15 +1,6 @@
 package io.vigil.nagios.nrpe;
 
-import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.handler.ssl.OpenSsl;
-import io.netty.handler.ssl.OpenSslContext;
-import io.netty.handler.ssl.OpenSslContextOption;
-import io.netty.handler.ssl.OpenSslSessionContext;
-import io.netty.handler.ssl.OpenSslSessionTicketKey;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslProvider;
 import io.vigil.nagios.nrpe.NrpeServerConfig.ServerKey;
 import io.vigil.nagios.nrpe.NrpeServerConfig.TlsMode;
 import java.io.IOException;
@@ -18,7 +9,6 @@ import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -39,13 +29,6 @@ import javax.net.ssl.TrustManagerFactory;
  * default SSLContext that loads the JDK's cacerts, which an NRPE server never needs (it trusts
  * nobody in TLS mode and only its own CA in TLS_CLIENT_CERT mode); skipping it saves a good part of
  * the first answer's latency.
- *
- * <p>In TLS mode (the default, and what a busy Nagios server hits hardest) the handshakes run in
- * BoringSSL through Netty's OpenSSL engine when netty-tcnative is available: JDK 17's elliptic-curve
- * code in Java made the server's share of a check 1.8 ms of CPU, BoringSSL's a fraction of that
- * (see docs/performance.md). JSSE remains the fallback when the native library cannot load, and the
- * engine for client-certificate and anonymous-DH modes, whose exact alerts check_nrpe's output
- * depends on. {@code -Dvigil.nrpe.tls.engine=jdk} forces JSSE.
  */
 final class TlsContexts {
 
@@ -79,31 +62,12 @@ final class TlsContexts {
 
   static final String DISABLED_ALGORITHMS = "jdk.tls.disabledAlgorithms";
 
-  /** {@code auto} (BoringSSL when it loads, else JSSE) or {@code jdk}. */
-  static final String ENGINE_PROPERTY = "vigil.nrpe.tls.engine";
-
-  /** X25519 first, as the C nrpe's OpenSSL 3 offers it; P-256 for clients without it. */
-  static final String[] GROUPS = {"X25519", "P-256"};
-
   private final SSLContext context;
   private final SSLParameters parameters;
-  private final SslContext openSsl;
 
   private TlsContexts(SSLContext context, SSLParameters parameters) {
     this.context = context;
     this.parameters = parameters;
-    this.openSsl = null;
-  }
-
-  private TlsContexts(SslContext openSsl) {
-    this.context = null;
-    this.parameters = null;
-    this.openSsl = openSsl;
-  }
-
-  /** Whether handshakes run in BoringSSL (true) or JSSE. */
-  boolean isOpenSsl() {
-    return openSsl != null;
   }
 
   /** The server side of {@code config}'s TLS mode; null for PLAINTEXT. */
@@ -121,12 +85,6 @@ final class TlsContexts {
 
   /** A server-side handler for one connection; the server's read deadline bounds the handshake. */
   SslHandler newHandler() {
-    if (openSsl != null) {
-      // the NRPE server's buffers are unpooled: one short connection per check
-      SslHandler handler = openSsl.newHandler(UnpooledByteBufAllocator.DEFAULT);
-      handler.setHandshakeTimeoutMillis(0);
-      return handler;
-    }
     SSLEngine engine = context.createSSLEngine();
     engine.setUseClientMode(false);
     engine.setSSLParameters(parameters);
@@ -136,12 +94,6 @@ final class TlsContexts {
   }
 
   private static TlsContexts withCertificate(NrpeServerConfig config) throws IOException, GeneralSecurityException {
-    if (config.tlsMode() == TlsMode.TLS && config.serverKey() instanceof ServerKey.Pem pem && openSslWanted()) {
-      List<X509Certificate> chain = PemFiles.certificates(pem.certificateChain());
-      PrivateKey privateKey = PemFiles.privateKey(pem.privateKey());
-      PemFiles.requireMatch(privateKey, chain.get(0), pem.privateKey());
-      return new TlsContexts(openSsl(privateKey, chain));
-    }
     KeyManager[] keyManagers = keyManagers(config.serverKey());
     KeyStore trusted = emptyKeyStore();
     if (config.tlsMode() == TlsMode.TLS_CLIENT_CERT) {
@@ -160,35 +112,6 @@ final class TlsContexts {
     parameters.setUseCipherSuitesOrder(true);
     parameters.setNeedClientAuth(config.tlsMode() == TlsMode.TLS_CLIENT_CERT);
     return new TlsContexts(context, parameters);
-  }
-
-  private static boolean openSslWanted() {
-    return !"jdk".equals(System.getProperty(ENGINE_PROPERTY, "auto")) && OpenSsl.isAvailable();
-  }
-
-  /**
-   * BoringSSL with the same protocols and suites as the JSSE context (the server's order wins, as
-   * Netty sets SSL_OP_CIPHER_SERVER_PREFERENCE for servers), no session cache, and session tickets
-   * on, with a random key per server: the TLS 1.3 ticket BoringSSL sends right after the client's
-   * Finished acknowledges it, so the query check_nrpe writes behind its Finished (Nagle on) is not
-   * held back for a 40 ms delayed ACK, the stall a ticketless server showed.
-   */
-  private static SslContext openSsl(PrivateKey key, List<X509Certificate> chain) throws SSLException {
-    SslContext context = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
-        .sslProvider(SslProvider.OPENSSL)
-        .protocols(PROTOCOLS)
-        .ciphers(CIPHER_SUITES)
-        .option(OpenSslContextOption.GROUPS, GROUPS)
-        .build();
-    OpenSslSessionContext sessions = ((OpenSslContext) context).sessionContext();
-    sessions.setSessionCacheEnabled(false);
-    SecureRandom random = new SecureRandom();
-    byte[][] parts = new byte[3][16];
-    for (byte[] part : parts) {
-      random.nextBytes(part);
-    }
-    sessions.setTicketKeys(new OpenSslSessionTicketKey(parts[0], parts[1], parts[2]));
-    return context;
   }
 
   private static KeyManager[] keyManagers(ServerKey key) throws IOException, GeneralSecurityException {
