@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>All state is guarded by one lock; the work under it is small (a state transition, and a
  * decision only for checks with a problem that a policy covers), so ingest stays fast.
  */
-public final class PlannerEngine implements PlannerOperations {
+public final class PlannerEngine implements PlannerOperations, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PlannerEngine.class);
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
@@ -84,6 +84,7 @@ public final class PlannerEngine implements PlannerOperations {
   private volatile boolean resolving;
   private volatile String storeName = "file";
   private ActionExecutor executor;
+  private final TimelineWriter writer;
 
   public PlannerEngine(PlannerSettings settings, PlannerStore store, Clock clock, PlannerMetrics metrics) {
     this.settings = settings;
@@ -91,6 +92,7 @@ public final class PlannerEngine implements PlannerOperations {
     this.clock = clock;
     this.metrics = metrics;
     this.who = "planner:" + settings.node();
+    this.writer = new TimelineWriter(store, settings.node());
     this.holds = store.holds(clock.instant());
     for (String host : settings.hostRoles().keySet()) {
       for (String check : checksOf(host)) {
@@ -512,11 +514,18 @@ public final class PlannerEngine implements PlannerOperations {
     if (!leader) {
       return; // followers keep state in memory; the leader writes the shared timeline
     }
-    try {
-      store.append(e);
-    } catch (RuntimeException ex) {
-      LOG.warn("could not write to the timeline: {}", ex.getMessage());
-    }
+    writer.write(e);
+  }
+
+  /** Appends at once, after everything queued before it (API actions, whose caller waits anyway). */
+  private TimelineEvent appendNow(TimelineEvent e) {
+    writer.flush();
+    return store.append(e);
+  }
+
+  @Override
+  public void close() {
+    writer.close();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -598,6 +607,7 @@ public final class PlannerEngine implements PlannerOperations {
 
   @Override
   public List<TimelineEvent> timeline(TimelineQuery query) {
+    writer.flush();
     return store.timeline(query);
   }
 
@@ -645,7 +655,7 @@ public final class PlannerEngine implements PlannerOperations {
     store.putHold(hold);
     holds = store.holds(now);
     metrics.holds(holds.size());
-    store.append(new TimelineEvent(0, now, Kind.HOLD, r.host(), "", "", "api:" + by, "hold created: " + id,
+    appendNow(new TimelineEvent(0, now, Kind.HOLD, r.host(), "", "", "api:" + by, "hold created: " + id,
         hold.describe(), Map.of()));
     return hold;
   }
@@ -663,7 +673,7 @@ public final class PlannerEngine implements PlannerOperations {
     }
     holds = store.holds(now);
     metrics.holds(holds.size());
-    store.append(TimelineEvent.of(now, Kind.HOLD, "", "", "api:" + by, "hold ended: " + id, "ended by " + by));
+    appendNow(TimelineEvent.of(now, Kind.HOLD, "", "", "api:" + by, "hold ended: " + id, "ended by " + by));
     tick();
   }
 
@@ -688,7 +698,7 @@ public final class PlannerEngine implements PlannerOperations {
     }
     Approval decided = a.decide(approve ? Approval.Status.APPROVED : Approval.Status.REJECTED, by, now, comment);
     store.putApproval(decided);
-    store.append(new TimelineEvent(0, now, Kind.APPROVAL, a.host(), a.check(), "", "api:" + by,
+    appendNow(new TimelineEvent(0, now, Kind.APPROVAL, a.host(), a.check(), "", "api:" + by,
         (approve ? "approved: " : "rejected: ") + id, comment == null ? "" : comment, Map.of("command", a.command())));
     if (approve) {
       decide(List.of(a.host() + "/" + a.check()));
@@ -714,7 +724,7 @@ public final class PlannerEngine implements PlannerOperations {
       }
     }
     Instant now = clock.instant();
-    TimelineEvent recorded = store.append(new TimelineEvent(0, now, Kind.EVENT, host, "", "", "api:" + by,
+    TimelineEvent recorded = appendNow(new TimelineEvent(0, now, Kind.EVENT, host, "", "", "api:" + by,
         "event " + name, "reported by " + by, p));
     for (PolicySpec spec : settings.policies()) {
       if (spec.forEvent() && spec.event().equals(name)) {
@@ -807,7 +817,7 @@ public final class PlannerEngine implements PlannerOperations {
     String host = labels.getOrDefault("host", "");
     String check = labels.getOrDefault("check", "");
     Instant now = clock.instant();
-    store.append(new TimelineEvent(0, now, Kind.ALERT, host, check, "", "alertmanager",
+    appendNow(new TimelineEvent(0, now, Kind.ALERT, host, check, "", "alertmanager",
         labels.getOrDefault("alertname", "alert") + " " + status, alert.annotations() == null ? ""
         : alert.annotations().getOrDefault("summary", ""), Map.of("fingerprint", alert.fingerprint())));
     if (HOST.matcher(host).matches() && CHECK.matcher(check).matches()) {

@@ -141,6 +141,7 @@ public final class PlannerRuntime implements AutoCloseable {
     runner.close();
     leadership.close();
     executor.close();
+    engine.close();
     for (var r : settings.remediations().values()) {
       try {
         r.remediation().close();

@@ -80,6 +80,7 @@ class PlannerEngineTest {
   void stop() {
     if (executor != null) {
       executor.close();
+      engine.close();
     }
     if (store != null) {
       store.close();
@@ -112,7 +113,7 @@ class PlannerEngineTest {
   }
 
   private List<String> timelineWhat() {
-    return store.timeline(TimelineQuery.all()).stream().map(e -> e.kind() + " " + e.what()).toList();
+    return engine.timeline(TimelineQuery.all()).stream().map(e -> e.kind() + " " + e.what()).toList();
   }
 
   private List<ActionRecord> actions() {
@@ -313,7 +314,7 @@ class PlannerEngineTest {
     Thread.sleep(100);
     // restarting either would leave 2 of 3 web heads down or in repair: over half the tier
     assertThat(fix.executed).isEmpty();
-    assertThat(store.timeline(TimelineQuery.all())).anyMatch(e -> e.why().contains("2 of 3 members of tier web"));
+    assertThat(engine.timeline(TimelineQuery.all())).anyMatch(e -> e.why().contains("2 of 3 members of tier web"));
   }
 
   @Test
@@ -334,7 +335,7 @@ class PlannerEngineTest {
     }
     Thread.sleep(50);
     assertThat(fix.executed).isEmpty();
-    List<TimelineEvent> t = store.timeline(TimelineQuery.all());
+    List<TimelineEvent> t = engine.timeline(TimelineQuery.all());
     assertThat(t).anyMatch(e -> e.what().startsWith("observe (watch)"));
     assertThat(t).anyMatch(e -> e.what().startsWith("dry run (rehearse)") && e.why().contains("fix web1"));
   }
