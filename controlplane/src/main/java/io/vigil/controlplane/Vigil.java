@@ -126,6 +126,7 @@ public final class Vigil {
         io.vigil.controlplane.planner.engine.PlannerSettings.parse(config.root(),
             io.vigil.controlplane.planner.actions.Remediations.types());
         io.vigil.controlplane.planner.api.ApiSettings.parse(config.root());
+        config.inventory(io.vigil.controlplane.agent.RoleCatalog.bundled());
       }
       agent = mode.equals("planner") ? null : config.agent();
     } catch (ConfigException e) {

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * remediations:
  *   restart-report-cache:
  *     type: command
- *     options: {argv: [/usr/local/sbin/restart-cache, "{host}"], timeout: 20s}
+ *     options: {argv: [/usr/local/sbin/restart-cache, "{host}"]}   # the policy's timeout bounds it
  * }</pre>
  */
 public final class CommandRemediation implements Remediation {
