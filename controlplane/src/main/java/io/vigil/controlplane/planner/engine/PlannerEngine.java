@@ -205,7 +205,8 @@ public final class PlannerEngine implements PlannerOperations, AutoCloseable {
       metrics.ingested();
       boolean recovered = t.events().contains(CheckHealth.Event.HARD_RECOVERY)
           || t.events().contains(CheckHealth.Event.SOFT_RECOVERY);
-      if (!t.events().isEmpty() || t.before().stale()) {
+      // a check's very first OK result changes nothing worth a line; a return from staleness does
+      if (!t.events().isEmpty() || (t.before().stale() && t.before().lastResultAt() != null)) {
         events.add(new TimelineEvent(0, now, Kind.STATE_CHANGE, host, check, "", source,
             state + " " + t.after().type() + " (attempt " + t.after().attempt() + "/"
                 + settings.healthOf(check).maxCheckAttempts() + ")", describe(t.events()), Map.of("output", bound(output))));
@@ -216,6 +217,9 @@ public final class PlannerEngine implements PlannerOperations, AutoCloseable {
       if (state == CheckState.OK) {
         e.suppressedBy = "";
         budgetHealthy(host, check, at);
+      } else {
+        // attributed to a failing ancestor whether or not a policy covers it (alerts, metrics, API)
+        e.suppressedBy = String.join(", ", settings.topology().rootCauses(key, this::failingLocked));
       }
       if (recovered) {
         // children of a recovered root cause get a grace period to recover on their own
@@ -232,6 +236,11 @@ public final class PlannerEngine implements PlannerOperations, AutoCloseable {
     if (!toDecide.isEmpty()) {
       decide(toDecide);
     }
+  }
+
+  private boolean failingLocked(String node) {
+    CheckHealth h = health.get(node);
+    return h != null && h.state() != CheckState.OK && !h.stale();
   }
 
   private void budgetHealthy(String host, String check, Instant at) {
