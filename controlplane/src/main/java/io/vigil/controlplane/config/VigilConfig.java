@@ -18,7 +18,7 @@ public final class VigilConfig {
 
   /** Every key of {@code vigil.planner}; each part is parsed (and its keys checked) by its owner. */
   public static final java.util.Set<String> PLANNER_KEYS = java.util.Set.of("agents", "store", "api", "interval",
-      "health", "probes", "topology", "tiers", "remediations", "policies", "root_cause_grace", "events");
+      "health", "probes", "topology", "tiers", "remediations", "policies", "root_cause_grace");
 
   private final YamlSection vigil;
 
