@@ -52,6 +52,7 @@ public final class ProbeCatalog {
         PgpoolNodesProbe.TYPE,
         ProcessProbe.TYPE,
         RabbitMqQueueProbe.TYPE,
+        io.vigil.probes.queue.AmqpQueueProbe.TYPE,
         RedisQueueProbe.TYPE,
         ReplicationLagProbe.TYPE,
         TcpPortProbe.TYPE));
