@@ -9,16 +9,8 @@ import io.vigil.controlplane.planner.store.ActionRecord;
 import io.vigil.controlplane.planner.store.TimelineQuery;
 import io.vigil.lab.Lab;
 import io.vigil.lab.LabPorts;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import io.vigil.probes.queue.AmqpClient;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +34,7 @@ import java.util.function.BooleanSupplier;
  *   <li>{@code pgpool-detach 1} healed by Vigil's planner (an in-process {@link PlannerRuntime}: a
  *   {@code pgpool_pcp_nodes} probe on node 1 every second, policy auto with {@code pgpool_attach});
  *   healed = {@code pcp_node_info -n 1} says {@code waiting} or {@code up}, polled every 50 ms;</li>
- *   <li>{@code worker-kill} (then {@code queue-fill 100}) healed by Vigil ({@code rabbitmq_queue}
+ *   <li>{@code worker-kill} (then {@code queue-fill 100}) healed by Vigil ({@code amqp_queue}
  *   probe every second, {@code celery_restart} over SSH); healed = a consumer on queue
  *   {@code celery} again, read every 50 ms with an AMQP passive {@code queue.declare}, which answers
  *   from the queue process itself (the management API's figures are samples that lag by seconds);</li>
@@ -233,9 +225,9 @@ public final class FaultToHealedBenchmark {
               celery-queue:
                 host: worker1
                 check: celery_queue
-                type: rabbitmq_queue
+                type: amqp_queue
                 interval: 1s
-                options: {url: "http://127.0.0.1:%d", queue: celery, min_consumers: "1", user: guest, password: guest, timeout: 3s}
+                options: {port: %d, queue: celery, min_consumers: "1", user: guest, password: guest, timeout: 3s}
             remediations:
               restart-worker:
                 type: celery_restart
@@ -258,22 +250,22 @@ public final class FaultToHealedBenchmark {
                 budget: {attempts: 1000, window: 1h, backoff: 1s, max_backoff: 1s, reset_after_healthy: 1s}
                 timeout: 60s
                 verify_deadline: 30s
-        """.formatted(dir.resolve("store-worker"), LabPorts.RABBITMQ_MANAGEMENT, lab, lab, LabPorts.RABBITMQ_MANAGEMENT,
+        """.formatted(dir.resolve("store-worker"), LabPorts.RABBITMQ, lab, lab, LabPorts.RABBITMQ_MANAGEMENT,
         lab, LAB.repoRoot().resolve("lab/celeryd-services"), LabPorts.SSHD);
     List<Run> list = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     try (PlannerRuntime runtime = planner(dir, "worker.yml", yaml);
-        AmqpQueue amqp = new AmqpQueue("127.0.0.1", LabPorts.RABBITMQ, "guest", "guest")) {
+        AmqpClient amqp = new AmqpClient("127.0.0.1", LabPorts.RABBITMQ, "guest", "guest", "/", Duration.ofSeconds(5))) {
       awaitCheckOk(runtime, "worker1", "celery_queue", Duration.ofSeconds(30));
       for (int i = 1; i <= runs; i++) {
         Run run = measure(() -> {
           int rc = LAB.fault("worker-kill").exitCode();
           int fill = LAB.fault("queue-fill", "100").exitCode();
           return rc != 0 ? rc : fill;
-        }, () -> amqp.consumersAndMessages("celery")[0] >= 1);
+        }, () -> counts(amqp).consumers() >= 1);
         list.add(run);
         settleVigil(runtime, "worker1", "celery_queue");
-        await(Duration.ofSeconds(30), () -> amqp.consumersAndMessages("celery")[1] == 0);
+        await(Duration.ofSeconds(30), () -> counts(amqp).messages() == 0);
         print("vigil worker", i, run, actionSince(runtime, "worker1", run.startWall()));
       }
       notes.add(actionsSummary(runtime, "worker1"));
@@ -534,147 +526,12 @@ public final class FaultToHealedBenchmark {
 
   // ---------------------------------------------------------------------------------------------
 
-  /**
-   * Just enough AMQP 0-9-1 to read a queue's consumer and message counts exactly: the handshake
-   * (PLAIN), one channel, and passive {@code queue.declare}, whose {@code declare-ok} carries the
-   * counts as the queue process has them at that moment.
-   */
-  static final class AmqpQueue implements AutoCloseable {
-
-    private static final int FRAME_METHOD = 1;
-    private static final int FRAME_HEARTBEAT = 8;
-    private static final int FRAME_END = 0xCE;
-
-    private final Socket socket;
-    private final DataInputStream in;
-    private final OutputStream out;
-
-    AmqpQueue(String host, int port, String user, String password) throws IOException {
-      socket = new Socket();
-      socket.connect(new InetSocketAddress(host, port), 3000);
-      socket.setSoTimeout(5000);
-      socket.setTcpNoDelay(true);
-      in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-      out = new BufferedOutputStream(socket.getOutputStream());
-      out.write(new byte[] {'A', 'M', 'Q', 'P', 0, 0, 9, 1});
-      out.flush();
-      expect(0, 10, 10); // connection.start
-      send(0, 10, 11, b -> {
-        b.writeInt(0); // client properties: empty table
-        shortString(b, "PLAIN");
-        byte[] response = ("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8);
-        b.writeInt(response.length);
-        b.write(response);
-        shortString(b, "en_US");
-      });
-      DataInputStream tune = expect(0, 10, 30);
-      int channelMax = tune.readUnsignedShort();
-      int frameMax = tune.readInt();
-      send(0, 10, 31, b -> {
-        b.writeShort(channelMax);
-        b.writeInt(frameMax);
-        b.writeShort(0); // no heartbeats
-      });
-      send(0, 10, 40, b -> {
-        shortString(b, "/");
-        shortString(b, "");
-        b.writeByte(0);
-      });
-      expect(0, 10, 41); // open-ok
-      send(1, 20, 10, b -> shortString(b, ""));
-      expect(1, 20, 11); // channel.open-ok
-    }
-
-    /** {consumers, messages} of {@code queue}; {-1, -1} when it cannot be read. */
-    synchronized long[] consumersAndMessages(String queue) {
-      try {
-        send(1, 50, 10, b -> {
-          b.writeShort(0);
-          shortString(b, queue);
-          b.writeByte(1); // passive
-          b.writeInt(0); // no arguments
-        });
-        DataInputStream ok = expect(1, 50, 11);
-        ok.skipBytes(ok.readUnsignedByte());
-        long messages = ok.readInt() & 0xFFFFFFFFL;
-        long consumers = ok.readInt() & 0xFFFFFFFFL;
-        return new long[] {consumers, messages};
-      } catch (IOException e) {
-        return new long[] {-1, -1};
-      }
-    }
-
-    @FunctionalInterface
-    private interface Args {
-      void write(DataOutputStream b) throws IOException;
-    }
-
-    private void send(int channel, int classId, int methodId, Args args) throws IOException {
-      ByteArrayOutputStream payload = new ByteArrayOutputStream();
-      DataOutputStream b = new DataOutputStream(payload);
-      b.writeShort(classId);
-      b.writeShort(methodId);
-      args.write(b);
-      DataOutputStream frame = new DataOutputStream(out);
-      frame.writeByte(FRAME_METHOD);
-      frame.writeShort(channel);
-      frame.writeInt(payload.size());
-      payload.writeTo(frame);
-      frame.writeByte(FRAME_END);
-      frame.flush();
-    }
-
-    private DataInputStream expect(int channel, int classId, int methodId) throws IOException {
-      while (true) {
-        int type = in.readUnsignedByte();
-        int ch = in.readUnsignedShort();
-        byte[] payload = in.readNBytes(in.readInt());
-        if (in.readUnsignedByte() != FRAME_END) {
-          throw new IOException("AMQP: bad frame end");
-        }
-        if (type == FRAME_HEARTBEAT) {
-          continue;
-        }
-        DataInputStream p = new DataInputStream(new ByteArrayInputStream(payload));
-        int c = p.readUnsignedShort();
-        int m = p.readUnsignedShort();
-        if (type == FRAME_METHOD && (c == 10 && m == 50 || c == 20 && m == 40)) {
-          int code = p.readUnsignedShort();
-          byte[] text = p.readNBytes(p.readUnsignedByte());
-          throw new IOException("AMQP: closed by the broker: " + code + " " + new String(text, StandardCharsets.UTF_8));
-        }
-        if (type != FRAME_METHOD || ch != channel || c != classId || m != methodId) {
-          throw new IOException("AMQP: expected " + classId + "." + methodId + " on channel " + channel + ", got type "
-              + type + " " + c + "." + m + " on channel " + ch);
-        }
-        return p;
-      }
-    }
-
-    private static void shortString(DataOutputStream b, String s) throws IOException {
-      byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-      b.writeByte(bytes.length);
-      b.write(bytes);
-    }
-
-    @Override
-    public void close() {
-      try {
-        send(0, 10, 50, b -> {
-          b.writeShort(200);
-          shortString(b, "bye");
-          b.writeShort(0);
-          b.writeShort(0);
-        });
-        expect(0, 10, 51);
-      } catch (IOException ignored) {
-        // closing anyway
-      }
-      try {
-        socket.close();
-      } catch (IOException ignored) {
-        // nothing left to do
-      }
+  /** The celery queue's counts now, or -1s when they cannot be read. */
+  private static AmqpClient.Counts counts(AmqpClient amqp) {
+    try {
+      return amqp.counts("celery");
+    } catch (java.io.IOException e) {
+      return new AmqpClient.Counts(-1, -1);
     }
   }
 }

@@ -252,6 +252,7 @@ class ConfigurationReferenceTest {
       case "pgpool_pcp_nodes" -> Map.of("user", "vigil");
       case "process" -> Map.of("cmdline", "celery");
       case "tcp" -> Map.of("port", "1");
+      case "amqp_queue" -> Map.of("queue", "celery");
       default -> Map.of();
     };
     Map<String, String> options = new HashMap<>(required);

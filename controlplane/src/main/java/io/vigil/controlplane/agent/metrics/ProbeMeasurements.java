@@ -69,7 +69,7 @@ final class ProbeMeasurements {
           }
         }
       }
-      case "rabbitmq_queue" -> rabbitQueues(spec, result, out);
+      case "rabbitmq_queue", "amqp_queue" -> rabbitQueues(spec, result, out);
       case "redis_queue" -> out.add(QUEUE_MESSAGES, result.value("messages"), check,
           spec.options().getOrDefault("queue", "celery"));
       case "disk" -> out.add(DISK_USED, result.value("used") / 100, check, spec.options().getOrDefault("path", ""));

@@ -121,8 +121,8 @@ class SelfHealingIT {
               replica-up: {host: replica1, check: postgres, type: tcp, interval: 500ms, options: {port: 55433}}
               broker: {host: rabbit, check: rabbitmq, type: tcp, interval: 500ms, options: {port: 55672}}
               celery:
-                {host: worker1, check: celery_queue, type: rabbitmq_queue, interval: 500ms,
-                 options: {url: "http://127.0.0.1:55673", queue: celery, min_consumers: 1}}
+                {host: worker1, check: celery_queue, type: amqp_queue, interval: 500ms,
+                 options: {port: 55672, queue: celery, min_consumers: 1, timeout: 2s}}
               heartbeat:
                 {host: web1, check: heartbeat, type: http_heartbeat, interval: 500ms,
                  options: {url: "http://127.0.0.1:58080/services/heartbeat", timeout: 3s}}
