@@ -66,7 +66,8 @@ class VigilMetricsIT {
     while (System.nanoTime() < deadline && !(text.contains("vigil_probe_state{check=\"root_mount\"}")
         && text.contains("vigil_probe_state{check=\"pg_replication\"}") && text.contains("vigil_memcached_items")
         && text.contains("vigil_queue_consumers") && text.contains("vigil_pgpool_node_up{check=\"pgpool_nodes\",node=\"1\"}")
-        && text.contains("vigil_heartbeat_up"))) {
+        && text.contains("vigil_heartbeat_up") && text.contains("vigil_disk_used_ratio{")
+        && text.contains("vigil_mount_healthy{") && text.contains("vigil_probe_state{check=\"celery_queue\"}"))) {
       Thread.sleep(250);
       text = vigil.metrics(TEXT);
     }
