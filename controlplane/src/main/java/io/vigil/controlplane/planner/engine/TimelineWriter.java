@@ -36,36 +36,57 @@ final class TimelineWriter implements AutoCloseable {
     thread.start();
   }
 
-  /** Queues one event; waits only when 100,000 are already waiting (the store cannot keep up). */
+  /**
+   * Queues one event; waits only when 100,000 are already waiting (the store cannot keep up). An
+   * interrupted caller (an action being cancelled at shutdown records how it ended) still gets its
+   * event queued, and keeps its interrupt: an event counted but never queued would make every later
+   * {@link #flush} wait its full 10 s.
+   */
   void write(TimelineEvent e) {
+    if (closed) {
+      LOG.debug("timeline closed; not written: {}", e.what());
+      return;
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        queue.put(e);
+        break;
+      } catch (InterruptedException ex) {
+        interrupted = true;
+      }
+    }
     synchronized (progress) {
       enqueued++;
     }
-    try {
-      queue.put(e);
-    } catch (InterruptedException ex) {
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
   }
 
-  /** Waits (at most 10 s) until everything queued so far is in the store. */
-  void flush() {
+  /**
+   * Waits (at most 10 s) until everything queued so far is in the store.
+   *
+   * @return whether it all was (false: timed out, interrupted, or closed first)
+   */
+  boolean flush() {
     long target;
     synchronized (progress) {
       target = enqueued;
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (written < target && !closed) {
+      while (written < target) {
         long left = end - System.nanoTime();
-        if (left <= 0) {
-          return;
+        if (closed || left <= 0) {
+          return false;
         }
         try {
           TimeUnit.NANOSECONDS.timedWait(progress, left);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          return;
+          return false;
         }
       }
+      return true;
     }
   }
 
