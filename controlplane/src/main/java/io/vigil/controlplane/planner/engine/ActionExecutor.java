@@ -77,6 +77,15 @@ public final class ActionExecutor implements AutoCloseable {
         .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(4)
         .minimumNumberOfCalls(3).failureRateThreshold(75).waitDurationInOpenState(Duration.ofSeconds(60))
         .permittedNumberOfCallsInHalfOpenState(1).recordExceptions(TransientActionException.class).build());
+    // one listener per breaker, added when the registry creates it (named action@host)
+    this.breakers.getEventPublisher().onEntryAdded(added -> {
+      CircuitBreaker breaker = added.getAddedEntry();
+      String name = breaker.getName();
+      String action = name.substring(0, name.indexOf('@'));
+      String host = name.substring(name.indexOf('@') + 1);
+      breaker.getEventPublisher().onStateTransition(ev -> metrics.breaker(action, host,
+          ev.getStateTransition().getToState() == CircuitBreaker.State.OPEN));
+    });
     this.retryConfig = RetryConfig.custom().maxAttempts(3)
         .intervalFunction(IntervalFunction.ofExponentialBackoff(retryWait, 2.0))
         .retryExceptions(TransientActionException.class).build();
@@ -207,8 +216,6 @@ public final class ActionExecutor implements AutoCloseable {
       String check) throws InterruptedException {
     String action = spec.policy().action();
     CircuitBreaker breaker = breakers.circuitBreaker(action + "@" + host);
-    breaker.getEventPublisher().onStateTransition(ev -> metrics.breaker(action, host,
-        ev.getStateTransition().getToState() == CircuitBreaker.State.OPEN));
     Retry retry = Retry.of(action + "@" + host + "#" + id, retryConfig);
     retry.getEventPublisher().onRetry(ev -> {
       metrics.retry(action);

@@ -7,6 +7,7 @@ import io.micronaut.context.annotation.Requires;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vigil.controlplane.config.VigilConfig;
 import io.vigil.controlplane.planner.ReportIngest;
+import io.vigil.controlplane.planner.actions.Remediations;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
@@ -18,7 +19,7 @@ final class PlannerBeans {
   @Context
   @Bean(preDestroy = "close")
   PlannerRuntime plannerRuntime(VigilConfig config, ReportIngest ingest, PrometheusRegistry registry) {
-    return new PlannerRuntime(PlannerSettings.parse(config.root(), PlannerRuntime.types()), ingest, registry,
+    return new PlannerRuntime(PlannerSettings.parse(config.root(), Remediations.types()), ingest, registry,
         Clock.systemUTC());
   }
 

@@ -6,7 +6,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vigil.controlplane.agent.ProbeScheduler;
 import io.vigil.controlplane.agent.SnapshotStore;
 import io.vigil.controlplane.planner.ReportIngest;
-import io.vigil.controlplane.planner.actions.Remediations;
 import io.vigil.controlplane.planner.leader.Leadership;
 import io.vigil.controlplane.planner.store.PlannerStore;
 import io.vigil.probes.ProbeCatalog;
@@ -150,10 +149,5 @@ public final class PlannerRuntime implements AutoCloseable {
       }
     }
     store.close();
-  }
-
-  /** The remediation types this build knows. */
-  public static Map<String, io.vigil.remediations.RemediationType> types() {
-    return Remediations.types();
   }
 }

@@ -357,9 +357,4 @@ public record PlannerSettings(String node, StoreSettings store, Duration interva
       throw s.errorAt(key, e.getMessage());
     }
   }
-
-  /** A configuration error for callers that hold no section. */
-  static ConfigException error(String message) {
-    return new ConfigException(message);
-  }
 }
