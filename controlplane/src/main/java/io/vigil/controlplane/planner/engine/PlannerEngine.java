@@ -83,6 +83,7 @@ public final class PlannerEngine implements PlannerOperations, AutoCloseable {
   private volatile long term;
   private volatile boolean resolving;
   private volatile String storeName = "file";
+  private volatile Set<ActionKey> approved = Set.of();
   private ActionExecutor executor;
   private final TimelineWriter writer;
 
@@ -94,6 +95,7 @@ public final class PlannerEngine implements PlannerOperations, AutoCloseable {
     this.who = "planner:" + settings.node();
     this.writer = new TimelineWriter(store, settings.node());
     this.holds = store.holds(clock.instant());
+    this.approved = approvedIn(store.approvals());
     for (String host : settings.hostRoles().keySet()) {
       for (String check : checksOf(host)) {
         for (String parent : settings.topology().parents(host + "/" + check)) {
@@ -142,6 +144,7 @@ public final class PlannerEngine implements PlannerOperations, AutoCloseable {
     timeline(TimelineEvent.of(clock.instant(), Kind.LEADERSHIP, "", "", who, "became leader",
         "term " + newTerm + " (fencing token)"));
     LOG.info("{} is the leader, term {}", settings.node(), newTerm);
+    refreshApprovals();
     List<ActionRecord> unfinished = store.unfinishedActions();
     if (!unfinished.isEmpty() && executor != null) {
       timeline(TimelineEvent.of(clock.instant(), Kind.LEADERSHIP, "", "", who, "resolving " + unfinished.size()
@@ -540,17 +543,27 @@ public final class PlannerEngine implements PlannerOperations, AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Approvals
 
+  /**
+   * The approved actions, from memory: a decision never reads the store. The set is refreshed from
+   * the store when this planner decides or uses an approval, on election, and on every tick, which
+   * is how an approval given through another planner's API reaches the leader.
+   */
   private Set<ActionKey> approvedKeys() {
+    return approved;
+  }
+
+  private void refreshApprovals() {
+    approved = approvedIn(store.approvals());
+  }
+
+  private static Set<ActionKey> approvedIn(List<Approval> approvals) {
     Set<ActionKey> keys = new HashSet<>();
-    if (settings.policies().stream().noneMatch(p -> p.policy().mode() == Policy.Mode.APPROVE)) {
-      return keys;
-    }
-    for (Approval a : store.approvals()) {
+    for (Approval a : approvals) {
       if (a.status() == Approval.Status.APPROVED) {
         keys.add(new ActionKey(a.action(), a.host()));
       }
     }
-    return keys;
+    return Set.copyOf(keys);
   }
 
   private void requestApproval(PolicySpec spec, String host, String check, Entry entry, Instant now) {
@@ -571,13 +584,16 @@ public final class PlannerEngine implements PlannerOperations, AutoCloseable {
         store.putApproval(a.decide(Approval.Status.USED, a.by(), clock.instant(), a.comment()));
       }
     }
+    refreshApprovals();
   }
 
   private void expireApprovals(Instant now) {
+    List<Approval> all = store.approvals();
+    approved = approvedIn(all);
     if (!leader) {
       return;
     }
-    for (Approval a : store.approvals()) {
+    for (Approval a : all) {
       if (a.status() == Approval.Status.PENDING && a.deadline() != null && !now.isBefore(a.deadline())) {
         store.putApproval(a.decide(Approval.Status.EXPIRED, "planner", now, "deadline passed"));
         timeline(TimelineEvent.of(now, Kind.APPROVAL, a.host(), a.check(), who, "approval expired: " + a.id(),
@@ -707,6 +723,7 @@ public final class PlannerEngine implements PlannerOperations, AutoCloseable {
     }
     Approval decided = a.decide(approve ? Approval.Status.APPROVED : Approval.Status.REJECTED, by, now, comment);
     store.putApproval(decided);
+    refreshApprovals();
     appendNow(new TimelineEvent(0, now, Kind.APPROVAL, a.host(), a.check(), "", "api:" + by,
         (approve ? "approved: " : "rejected: ") + id, comment == null ? "" : comment, Map.of("command", a.command())));
     if (approve) {
@@ -749,61 +766,37 @@ public final class PlannerEngine implements PlannerOperations, AutoCloseable {
     PolicySpec withParams = new PolicySpec(spec.policy(), spec.event(), merged, spec.timeout(), spec.verifyDeadline(),
         spec.recheck(), spec.targets());
     String why = "event " + name + " on " + host;
-    if (!spec.targets().isEmpty()) {
-      // act on the policy's targets one at a time (a cache tier node by node), each held or not on its own
-      List<String> free = new ArrayList<>();
-      for (String t : spec.targets()) {
-        var held = Hold.blocking(holds, new Hold.Target(t, settings.hostRoles().getOrDefault(t, Set.of()),
-            settings.hostCluster().get(t), spec.policy().action()), now);
-        if (held.isPresent()) {
-          record(t + "/event:" + name, spec.policy().name(), "held", "blocked by " + held.get().describe(), now, t, "");
-        } else {
-          free.add(t);
-        }
+    // the event's own host, or the policy's targets one at a time (a cache tier node by node);
+    // each held, or still running this action, on its own
+    List<String> hosts = spec.targets().isEmpty() ? List.of(host) : spec.targets();
+    Policy.Mode mode = spec.policy().mode();
+    List<String> free = new ArrayList<>();
+    for (String t : hosts) {
+      String checkKey = t + "/event:" + name;
+      var held = Hold.blocking(holds, new Hold.Target(t, settings.hostRoles().getOrDefault(t, Set.of()),
+          settings.hostCluster().get(t), spec.policy().action()), now);
+      if (held.isPresent()) {
+        record(checkKey, spec.policy().name(), "held", "blocked by " + held.get().describe(), now, t, "");
+      } else if (mode == Policy.Mode.OBSERVE || mode == Policy.Mode.DRY_RUN) {
+        record(checkKey, spec.policy().name(), mode == Policy.Mode.DRY_RUN ? "dry_run" : "observe",
+            "would run " + render(withParams, t, "") + " after " + why, now, t, "");
+      } else if (inFlight.contains(new ActionKey(spec.policy().action(), t))) {
+        record(checkKey, spec.policy().name(), "in_progress", spec.policy().action() + " on " + t + " is running",
+            now, t, "");
+      } else {
+        free.add(t);
       }
-      if (spec.policy().mode() == Policy.Mode.DRY_RUN || spec.policy().mode() == Policy.Mode.OBSERVE) {
-        for (String t : free) {
-          record(t + "/event:" + name, spec.policy().name(), spec.policy().mode() == Policy.Mode.DRY_RUN ? "dry_run"
-              : "observe", "would run " + render(withParams, t, "") + " after " + why, now, t, "");
-        }
-        return;
-      }
-      if (!leader || executor == null) {
-        record(host + "/event:" + name, spec.policy().name(), "not_leader", "not the leader: the leader acts", now,
-            host, "");
-        return;
-      }
-      metrics.decision("act");
-      executor.submitInTurn(withParams, free, why, now);
+    }
+    if (free.isEmpty()) {
       return;
     }
-    Hold.Target target = new Hold.Target(host, settings.hostRoles().getOrDefault(host, Set.of()),
-        settings.hostCluster().get(host), spec.policy().action());
-    var hold = Hold.blocking(holds, target, now);
-    String checkKey = host + "/event:" + name;
-    if (hold.isPresent()) {
-      record(checkKey, spec.policy().name(), "held", "blocked by " + hold.get().describe(), now, host, "");
+    if (!leader || executor == null) {
+      record(host + "/event:" + name, spec.policy().name(), "not_leader", "not the leader: the leader acts", now,
+          host, "");
       return;
     }
-    switch (spec.policy().mode()) {
-      case OBSERVE -> record(checkKey, spec.policy().name(), "observe", "observe mode: " + why, now, host, "");
-      case DRY_RUN -> record(checkKey, spec.policy().name(), "dry_run", "dry-run: would run "
-          + render(withParams, host, ""), now, host, "");
-      default -> {
-        if (!leader || executor == null) {
-          record(checkKey, spec.policy().name(), "not_leader", "not the leader: the leader acts", now, host, "");
-          return;
-        }
-        ActionKey k = new ActionKey(spec.policy().action(), host);
-        if (!inFlight.add(k)) {
-          record(checkKey, spec.policy().name(), "in_progress", spec.policy().action() + " on " + host
-              + " is running", now, host, "");
-          return;
-        }
-        metrics.decision("act");
-        executor.submit(withParams, host, "", why, now);
-      }
-    }
+    metrics.decision("act");
+    executor.submitInTurn(withParams, free, why, now);
   }
 
   @Override

@@ -356,6 +356,52 @@ class PlannerEngineTest {
     await(() -> fix.executed.size() == 1);
   }
 
+  private static final String EVENTS = """
+      - name: restart-on-deploy
+        event: deployed
+        action: fix
+        mode: auto
+        verify_deadline: 1s
+      - name: flush-after-load
+        event: batch_loaded
+        action: fix
+        mode: auto
+        targets: [web1, web2, web3]
+        verify_deadline: 1s
+      """;
+
+  @Test
+  void anEventActsOnItsOwnHostOrOnItsTargetsInTurnEachHeldOnItsOwn() throws Exception {
+    start(EVENTS);
+    engine.createHold(new HoldRequest("maint-web2", "web2", null, null, null, Duration.ofMinutes(10), "disk swap"),
+        "alice");
+    engine.event("worker1", "deployed", Map.of(), "ci");
+    await(() -> fix.executed.contains("worker1"));
+    engine.event("db1", "batch_loaded", Map.of("batch", "42"), "loader");
+    await(() -> fix.executed.size() == 3);
+    assertThat(fix.executed).containsExactly("worker1", "web1", "web3");
+    await(() -> actions().stream().filter(a -> a.status() == ActionRecord.Status.SUCCEEDED).count() == 3);
+    List<TimelineEvent> t = engine.timeline(TimelineQuery.all());
+    assertThat(t).anyMatch(e -> e.what().equals("held (flush-after-load)") && e.host().equals("web2")
+        && e.why().contains("maint-web2"));
+  }
+
+  @Test
+  void anEventInDryRunRendersEveryTargetAndRunsNothing() throws Exception {
+    start(EVENTS.replace("mode: auto", "mode: dry-run"));
+    engine.event("db1", "batch_loaded", Map.of(), "loader");
+    engine.event("worker1", "deployed", Map.of(), "ci");
+    Thread.sleep(50);
+    assertThat(fix.executed).isEmpty();
+    List<TimelineEvent> t = engine.timeline(TimelineQuery.all());
+    for (String host : List.of("web1", "web2", "web3")) {
+      assertThat(t).anyMatch(e -> e.what().equals("dry run (flush-after-load)") && e.host().equals(host)
+          && e.why().equals("would run fix " + host + " after event batch_loaded on db1"));
+    }
+    assertThat(t).anyMatch(e -> e.what().equals("dry run (restart-on-deploy)")
+        && e.why().equals("would run fix worker1 after event deployed on worker1"));
+  }
+
   @Test
   void aDeposedLeadersLateWriteIsFenced() throws Exception {
     start(AUTO);
