@@ -27,6 +27,9 @@ public final class VigilConfig {
     return vigil;
   }
 
+  /** The keys directly under {@code vigil:}. */
+  static final java.util.Set<String> KEYS = java.util.Set.of("node-name", "inventory", "agent", "planner");
+
   public VigilConfig(@Value("${vigil.config.file:}") String file) {
     this.vigil = read(file);
   }
@@ -34,7 +37,9 @@ public final class VigilConfig {
   static YamlSection read(String file) {
     YamlSection root = file == null || file.isBlank()
         ? YamlSection.loadResource(ConfigFile.BUNDLED_EXAMPLE) : YamlSection.load(Path.of(file));
-    return root.section("vigil");
+    YamlSection vigil = root.section("vigil");
+    vigil.rejectUnknown(KEYS); // an "agnet:" would otherwise configure nothing, silently
+    return vigil;
   }
 
   /** Checks everything Vigil reads from the file, as start-up would; throws ConfigException. */

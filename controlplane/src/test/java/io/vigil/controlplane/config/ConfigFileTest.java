@@ -46,6 +46,14 @@ class ConfigFileTest {
   }
 
   @Test
+  void rejectsAnUnknownKeyUnderVigil_atItsLine() throws IOException {
+    Path file = write("vigil:\n  node-name: ok\n  agnet:\n    roles: [cache]\n");
+    assertThatThrownBy(() -> new VigilConfig(file.toString()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(file + ":3:3: unknown key 'agnet' (expected one of agent, inventory, node-name, planner)");
+  }
+
+  @Test
   void rejectsDuplicateKeys() throws IOException {
     Path file = write("vigil:\n  node-name: a\nvigil:\n  node-name: b\n");
     assertThatThrownBy(() -> ConfigFile.validate(file)).hasMessage(file + ":3:1: duplicate key 'vigil'");
