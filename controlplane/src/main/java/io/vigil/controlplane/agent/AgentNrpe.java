@@ -43,7 +43,7 @@ record AgentNrpe(NrpeServerConfig server, Optional<NrpeConfig> nrpeCfg) {
       return Optional.empty();
     }
     nrpe.rejectUnknown(KEYS);
-    if (!Boolean.parseBoolean(nrpe.string("enabled").orElse("true"))) {
+    if (!nrpe.bool("enabled").orElse(true)) {
       return Optional.empty();
     }
     NrpeServerConfig.Builder b = NrpeServerConfig.builder();

@@ -128,6 +128,18 @@ public final class YamlSection {
     return Optional.of(scalar.getValue());
   }
 
+  /**
+   * A boolean, if present: {@code true} or {@code false} only (any case), so that a "yes", "on" or
+   * "flase" is an error at its line rather than quietly false.
+   */
+  public Optional<Boolean> bool(String key) {
+    return string(key).map(value -> switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw errorAt(key, key + ": '" + value + "' (expected true or false)");
+    });
+  }
+
   /** A list of scalars (a single scalar counts as a list of one); empty when absent. */
   public List<String> strings(String key) {
     NodeTuple tuple = entries.get(key);

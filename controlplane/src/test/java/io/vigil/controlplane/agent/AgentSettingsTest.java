@@ -118,6 +118,14 @@ class AgentSettingsTest {
   }
 
   @Test
+  void nrpeEnabled_isTrueOrFalse_andAnythingElseIsAnErrorAtItsLine() throws IOException {
+    assertThat(parse("vigil:\n  agent:\n    nrpe:\n      enabled: false\n      tls: plaintext\n").nrpe()).isEmpty();
+    assertThat(parse("vigil:\n  agent:\n    nrpe:\n      enabled: TRUE\n      tls: plaintext\n").nrpe()).isPresent();
+    assertThatThrownBy(() -> parse("vigil:\n  agent:\n    nrpe:\n      enabled: flase\n      tls: plaintext\n"))
+        .hasMessageEndingWith(":4:16: enabled: 'flase' (expected true or false)");
+  }
+
+  @Test
   void theBundledRoles_buildEveryProbeWithTheRealProbeCatalog() {
     RoleCatalog bundled = RoleCatalog.bundled();
     assertThat(bundled.roles()).hasSizeGreaterThanOrEqualTo(20);

@@ -41,7 +41,7 @@ public record ApiSettings(Map<String, String> tokens, boolean readOpen) {
   public static ApiSettings parse(YamlSection vigil) {
     YamlSection api = vigil.section("planner").section("api");
     api.rejectUnknown(Set.of("tokens", "read_open"));
-    boolean readOpen = api.string("read_open").map(v -> bool(api, v)).orElse(false);
+    boolean readOpen = api.bool("read_open").orElse(false);
     YamlSection section = api.section("tokens");
     Map<String, String> tokens = new LinkedHashMap<>();
     Map<String, String> nameByToken = new LinkedHashMap<>();
@@ -98,13 +98,5 @@ public record ApiSettings(Map<String, String> tokens, boolean readOpen) {
       throw at.errorAt("token_file", "token " + name + ": cannot read " + file + " (" + e.getClass().getSimpleName()
           + ": " + e.getMessage() + ")");
     }
-  }
-
-  private static boolean bool(YamlSection api, String value) {
-    return switch (value) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw api.errorAt("read_open", "read_open: '" + value + "' (expected true or false)");
-    };
   }
 }
