@@ -93,6 +93,9 @@ public final class Vigil {
   }
 
   private static int run(String mode, List<String> options, PrintStream err) {
+    if (!mode.equals("planner")) {
+      io.vigil.nagios.nrpe.NrpeServer.preloadTls(); // overlaps with reading the config
+    }
     String configFiles = "classpath:" + ConfigFile.BUNDLED_EXAMPLE;
     for (int i = 0; i < options.size(); i++) {
       String option = options.get(i);

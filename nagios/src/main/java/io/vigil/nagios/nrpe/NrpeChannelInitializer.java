@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (the SSLEngine included) is built by the gate for the connections it admits:
  *
  * <pre>
- * gate -&gt; [tls-guard -&gt; tls] -&gt; decoder -&gt; encoder -&gt; query
+ * gate -&gt; [[quick-ack -&gt;] tls-guard -&gt; tls] -&gt; decoder -&gt; encoder -&gt; query
  * </pre>
  */
 final class NrpeChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -52,6 +52,9 @@ final class NrpeChannelInitializer extends ChannelInitializer<SocketChannel> {
   private void admitted(ChannelPipeline pipeline, ConnectionOutcome outcome) {
     if (tls != null) {
       SslHandler ssl = tls.newHandler();
+      if (tls.isOpenSsl()) {
+        pipeline.addLast("quick-ack", QuickAck.INSTANCE);
+      }
       pipeline.addLast("tls-guard", new TlsRecordGuard(ssl, outcome));
       pipeline.addLast("tls", ssl);
     }

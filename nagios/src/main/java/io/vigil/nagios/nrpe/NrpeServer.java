@@ -73,6 +73,14 @@ public final class NrpeServer implements AutoCloseable {
   }
 
   /**
+   * Starts loading the native TLS engine in the background, so that a {@link #start} soon after
+   * finds it ready; for a process about to start an NRPE server in TLS mode. Idempotent.
+   */
+  public static void preloadTls() {
+    TlsContexts.preload();
+  }
+
+  /**
    * Loads the TLS material, binds and starts serving.
    *
    * @throws IOException if the certificate, key or CA cannot be loaded ({@link javax.net.ssl.SSLException})
@@ -124,8 +132,8 @@ public final class NrpeServer implements AutoCloseable {
           + ": " + cause.getMessage(), cause);
     }
     NrpeServer server = new NrpeServer(config, group, bound.channel(), connections, counters);
-    LOG.info("NRPE server listening on {} ({}, allowed_hosts {})", server.localAddress(), config.tlsMode(),
-        config.allowedHosts());
+    LOG.info("NRPE server listening on {} ({}{}, allowed_hosts {})", server.localAddress(), config.tlsMode(),
+        tls == null ? "" : " in " + tls.engine(), config.allowedHosts());
     return server;
   }
 

@@ -1,6 +1,15 @@
 package io.vigil.nagios.nrpe;
 
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslContext;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
+import io.netty.handler.ssl.OpenSslContextOption;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.SimpleKeyManagerFactory;
 import io.vigil.nagios.nrpe.NrpeServerConfig.ServerKey;
 import io.vigil.nagios.nrpe.NrpeServerConfig.TlsMode;
 import java.io.IOException;
@@ -13,9 +22,11 @@ import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.ManagerFactoryParameters;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -29,6 +40,13 @@ import javax.net.ssl.TrustManagerFactory;
  * default SSLContext that loads the JDK's cacerts, which an NRPE server never needs (it trusts
  * nobody in TLS mode and only its own CA in TLS_CLIENT_CERT mode); skipping it saves a good part of
  * the first answer's latency.
+ *
+ * <p>In TLS mode (the default, and what a busy Nagios server hits hardest) the handshakes run in
+ * BoringSSL through Netty's OpenSSL engine when netty-tcnative is available: JDK 17's elliptic-curve
+ * code in Java made the server's share of a check 1.8 ms of CPU, BoringSSL's a fraction of that
+ * (see docs/performance.md). JSSE remains the fallback when the native library cannot load, and the
+ * engine for client-certificate and anonymous-DH modes, whose exact alerts check_nrpe's output
+ * depends on. {@code -Dvigil.nrpe.tls.engine=jdk} forces JSSE.
  */
 final class TlsContexts {
 
@@ -62,12 +80,38 @@ final class TlsContexts {
 
   static final String DISABLED_ALGORITHMS = "jdk.tls.disabledAlgorithms";
 
+  /** {@code auto} (BoringSSL when it loads, else JSSE) or {@code jdk}. */
+  static final String ENGINE_PROPERTY = "vigil.nrpe.tls.engine";
+
+  /** X25519 first, as the C nrpe's OpenSSL 3 offers it; P-256 for clients without it. */
+  static final String[] GROUPS = {"X25519", "P-256"};
+
+  private static final AtomicBoolean PRELOADING = new AtomicBoolean();
+
   private final SSLContext context;
   private final SSLParameters parameters;
+  private final SslContext openSsl;
 
   private TlsContexts(SSLContext context, SSLParameters parameters) {
     this.context = context;
     this.parameters = parameters;
+    this.openSsl = null;
+  }
+
+  private TlsContexts(SslContext openSsl) {
+    this.context = null;
+    this.parameters = null;
+    this.openSsl = openSsl;
+  }
+
+  /** Whether handshakes run in BoringSSL (true) or JSSE. */
+  boolean isOpenSsl() {
+    return openSsl != null;
+  }
+
+  /** The engine's name, for the log. */
+  String engine() {
+    return openSsl != null ? "BoringSSL" : "JSSE";
   }
 
   /** The server side of {@code config}'s TLS mode; null for PLAINTEXT. */
@@ -85,6 +129,12 @@ final class TlsContexts {
 
   /** A server-side handler for one connection; the server's read deadline bounds the handshake. */
   SslHandler newHandler() {
+    if (openSsl != null) {
+      // the NRPE server's buffers are unpooled: one short connection per check
+      SslHandler handler = openSsl.newHandler(UnpooledByteBufAllocator.DEFAULT);
+      handler.setHandshakeTimeoutMillis(0);
+      return handler;
+    }
     SSLEngine engine = context.createSSLEngine();
     engine.setUseClientMode(false);
     engine.setSSLParameters(parameters);
@@ -95,6 +145,9 @@ final class TlsContexts {
 
   private static TlsContexts withCertificate(NrpeServerConfig config) throws IOException, GeneralSecurityException {
     KeyManager[] keyManagers = keyManagers(config.serverKey());
+    if (config.tlsMode() == TlsMode.TLS && openSslWanted()) {
+      return new TlsContexts(openSsl(keyManagers));
+    }
     KeyStore trusted = emptyKeyStore();
     if (config.tlsMode() == TlsMode.TLS_CLIENT_CERT) {
       int n = 0;
@@ -112,6 +165,70 @@ final class TlsContexts {
     parameters.setUseCipherSuitesOrder(true);
     parameters.setNeedClientAuth(config.tlsMode() == TlsMode.TLS_CLIENT_CERT);
     return new TlsContexts(context, parameters);
+  }
+
+  /**
+   * Starts loading BoringSSL on a daemon thread, once: about 100-150 ms on a cold JVM (extracting
+   * and linking the native library, Netty's probing of it) that then overlaps with reading the
+   * config. A later {@link #forServer} waits for the same class initialization instead of repeating it.
+   */
+  static void preload() {
+    if (PRELOADING.compareAndSet(false, true) && !"jdk".equals(System.getProperty(ENGINE_PROPERTY, "auto"))) {
+      Thread loader = new Thread(OpenSsl::isAvailable, "vigil-nrpe-tls-preload");
+      loader.setDaemon(true);
+      loader.start();
+    }
+  }
+
+  private static boolean openSslWanted() {
+    return !"jdk".equals(System.getProperty(ENGINE_PROPERTY, "auto")) && OpenSsl.isAvailable();
+  }
+
+  /**
+   * BoringSSL with the same protocols and suites as the JSSE context (the server's order wins, as
+   * Netty sets SSL_OP_CIPHER_SERVER_PREFERENCE for servers) and no session cache: check_nrpe never
+   * resumes. BoringSSL sends nothing after the client's Finished (no NewSessionTicket), so the
+   * query check_nrpe writes behind its Finished would wait for a delayed ACK; {@link QuickAck} is
+   * what prevents that.
+   */
+  private static SslContext openSsl(KeyManager[] keyManagers) throws IOException, GeneralSecurityException {
+    // the key managers JSSE would use: Netty's forServer(key, chain) would store a PEM key in a
+    // PKCS#12 KeyStore (PBKDF2) and, with no trust manager given, load the JDK's cacerts: about
+    // 100 ms before the first answer, for nothing
+    TrustManagerFactory nobody = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    nobody.init(emptyKeyStore());
+    SslContext context = SslContextBuilder.forServer(new OpenSslCachingX509KeyManagerFactory(new ReadyKeys(keyManagers)))
+        .trustManager(nobody)
+        .sslProvider(SslProvider.OPENSSL)
+        .protocols(PROTOCOLS)
+        .ciphers(CIPHER_SUITES)
+        .option(OpenSslContextOption.GROUPS, GROUPS)
+        .build();
+    ((OpenSslContext) context).sessionContext().setSessionCacheEnabled(false);
+    return context;
+  }
+
+  /** A KeyManagerFactory of ready key managers; the caching factory around it converts a key once. */
+  private static final class ReadyKeys extends SimpleKeyManagerFactory {
+
+    private final KeyManager[] keyManagers;
+
+    ReadyKeys(KeyManager[] keyManagers) {
+      this.keyManagers = keyManagers.clone();
+    }
+
+    @Override
+    protected void engineInit(KeyStore store, char[] password) {
+    }
+
+    @Override
+    protected void engineInit(ManagerFactoryParameters parameters) {
+    }
+
+    @Override
+    protected KeyManager[] engineGetKeyManagers() {
+      return keyManagers.clone();
+    }
   }
 
   private static KeyManager[] keyManagers(ServerKey key) throws IOException, GeneralSecurityException {

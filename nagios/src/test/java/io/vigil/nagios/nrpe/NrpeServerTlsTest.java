@@ -3,6 +3,7 @@ package io.vigil.nagios.nrpe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vigil.nagios.nrpe.NrpeServerCounters.RejectReason;
 import java.io.IOException;
@@ -36,6 +37,21 @@ class NrpeServerTlsTest {
         .isEqualTo(NrpePacket.response(4, 0, "OK: all-good"));
     assertThat(client(server, CA.clientContext("TLSv1.2", false)).query(2, "check_crit"))
         .isEqualTo(NrpePacket.response(2, 2, "CRITICAL: backend-down"));
+  }
+
+  @Test
+  void tlsMode_handshakesInBoringSsl_whereTheNativeLibraryShips() throws IOException {
+    // netty-tcnative is bundled for Linux x86-64 only: the machines CI and the benchmark run on
+    assumeTrue(System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64"));
+    NrpeServerConfig.Builder pem = NrpeServerConfig.builder().tls(CA.serverKeyPem());
+    NrpeServerConfig.Builder pkcs12 = NrpeServerConfig.builder()
+        .tls(NrpeServerConfig.ServerKey.pkcs12(CA.serverP12(), TestCa.PASSWORD.toCharArray()));
+    NrpeServerConfig.Builder clientCert = NrpeServerConfig.builder()
+        .tlsWithClientCertificates(CA.serverKeyPem(), CA.caPem());
+
+    assertThat(TlsContexts.forServer(pem.build()).engine()).isEqualTo("BoringSSL");
+    assertThat(TlsContexts.forServer(pkcs12.build()).engine()).isEqualTo("BoringSSL");
+    assertThat(TlsContexts.forServer(clientCert.build()).engine()).as("its alerts are JSSE's").isEqualTo("JSSE");
   }
 
   @Test
