@@ -3,6 +3,7 @@ package io.vigil.benchmarks;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vigil.controlplane.config.YamlSection;
 import io.vigil.controlplane.planner.engine.PlannerOperations.CheckView;
+import io.vigil.controlplane.planner.actions.Remediations;
 import io.vigil.controlplane.planner.engine.PlannerRuntime;
 import io.vigil.controlplane.planner.engine.PlannerSettings;
 import io.vigil.controlplane.planner.store.ActionRecord;
@@ -438,7 +439,7 @@ public final class FaultToHealedBenchmark {
 
   private static PlannerRuntime planner(Path dir, String file, String yaml) throws Exception {
     Path config = Files.writeString(dir.resolve(file), yaml);
-    PlannerSettings settings = PlannerSettings.parse(YamlSection.load(config).section("vigil"), PlannerRuntime.types());
+    PlannerSettings settings = PlannerSettings.parse(YamlSection.load(config).section("vigil"), Remediations.types());
     PlannerRuntime runtime = new PlannerRuntime(settings, null, new PrometheusRegistry(), Clock.systemUTC());
     await(Duration.ofSeconds(10), () -> runtime.engine().isLeader());
     return runtime;

@@ -3,6 +3,7 @@ package io.vigil.benchmarks;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vigil.controlplane.config.YamlSection;
 import io.vigil.controlplane.planner.ReportIngest;
+import io.vigil.controlplane.planner.actions.Remediations;
 import io.vigil.controlplane.planner.engine.PlannerRuntime;
 import io.vigil.controlplane.planner.engine.PlannerSettings;
 import io.vigil.controlplane.report.Report;
@@ -85,7 +86,7 @@ public final class PlannerIngestBenchmark {
         """.formatted(storeYaml));
     Path config = dir.resolve("vigil.yml");
     Files.writeString(config, yaml);
-    PlannerSettings settings = PlannerSettings.parse(YamlSection.load(config).section("vigil"), PlannerRuntime.types());
+    PlannerSettings settings = PlannerSettings.parse(YamlSection.load(config).section("vigil"), Remediations.types());
     ReportIngest ingest = new ReportIngest();
     System.out.println("planner ingest: " + AGENTS + " agents x " + CHECKS + " checks, store "
         + (postgres ? "postgres (lab primary, fsync off)" : "file (fsync on)") + ", " + Bench.machine());
