@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>Throughput in checks/s of {@code check_ok} over default TLS and over plaintext ({@code -n}).
  *       The lab's daemon on 55666/55667 forks {@code check_dummy 0 all-good} per query and, having no
  *       certificate, negotiates anonymous DH. Vigil, in its own JVM ({@link NrpeServerMain}), answers
- *       from a precomputed snapshot over TLS 1.3 with an ECDSA P-256 certificate, and also with an
- *       RSA-2048 one (reported, not the goal's figure: see {@link NrpeServerProcess#JVM_FLAGS}).
+ *       from a precomputed snapshot over TLS 1.3 (in BoringSSL where netty-tcnative loads) with an
+ *       ECDSA P-256 certificate, and also with an RSA-2048 one (reported, not the goal's figure).
  *       Targets alternate over the rounds so that load from elsewhere falls on all of them.
  *   <li>For that JVM, started with explicit heap, stack, metaspace and code cache flags: resident
  *       memory after the run. And with the same flags, over several starts of a JVM with one TLS
@@ -155,7 +155,7 @@ public final class NrpeServerBenchmark {
     });
     System.out.printf(Locale.ROOT, "plain:      Vigil/nrpe = %.2fx (goal >= 1.5x) %s%n", plainRatio, pass(plainRatio >= 1.5));
     System.out.printf(Locale.ROOT, "TLS:        Vigil/nrpe = %.2fx (goal >= 3x) %s%n", tlsRatio, pass(tlsRatio >= 3));
-    System.out.printf(Locale.ROOT, "TLS (RSA):  Vigil/nrpe = %.2fx (not a goal: RSA-2048 on C1)%n", rsaRatio);
+    System.out.printf(Locale.ROOT, "TLS (RSA):  Vigil/nrpe = %.2fx (not a goal: an RSA-2048 certificate)%n", rsaRatio);
     System.out.printf(Locale.ROOT, "NRPE-only JVM, resident after the run: VmRSS %.1f MB, peak VmHWM %.1f MB%n",
         resident[0] / 1024.0, resident[1] / 1024.0);
     List<Long> sorted = firstAnswer.stream().sorted().toList();

@@ -23,9 +23,9 @@ final class NrpeServerProcess implements AutoCloseable {
   /**
    * The server JVM's flags. C1 only ({@code TieredStopAtLevel=1}): C2's compiler arenas and code
    * cost about 30 MB of resident memory, and measured here C2 did not even make handshakes cheaper
-   * within minutes on 2 busy cores. The price is RSA: without C2's BigInteger intrinsics an RSA-2048
-   * signature costs about 7 ms, against 0.5 ms for ECDSA P-256, hence the P-256 certificate of the
-   * TLS goal. Unpooled Netty buffers: one short connection per query.
+   * within minutes on 2 busy cores. TLS mode handshakes in BoringSSL, so C1 only slows JSSE, the
+   * fallback: there, without C2's BigInteger intrinsics, an RSA-2048 signature costs about 7 ms
+   * against 0.5 ms for ECDSA P-256. Unpooled Netty buffers: one short connection per query.
    */
   static final List<String> JVM_FLAGS = List.of("-Xms16m", "-Xmx24m", "-Xss256k", "-XX:MaxMetaspaceSize=32m",
       "-XX:ReservedCodeCacheSize=16m", "-XX:MaxDirectMemorySize=16m", "-XX:+UseSerialGC",
