@@ -227,5 +227,8 @@ heal_pgpool_detach() {
     [ $rc = 0 ] && rm -f "$f"
   fi
   [ $rc = 0 ] || return 1
+  # pgpool restarts its children after a failback, and a query in that moment gets "server closed
+  # the connection unexpectedly" (seen once in CI right after a replay-resume heal): settle first
+  wait_until 10 pgpool_status
   pgpool_status
 }
