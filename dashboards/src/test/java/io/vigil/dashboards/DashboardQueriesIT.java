@@ -7,6 +7,7 @@ import io.vigil.dashboards.Dashboards.Panel;
 import io.vigil.lab.Lab;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,14 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every panel's PromQL, with the template variables substituted, runs without error on the lab's
  * real Prometheus while it scrapes a real agent ({@code bin/vigil agent}, registered through
- * file_sd), and the core panels (agent metrics) return data for that agent. Planner panels only
- * have to be valid: no planner runs here.
+ * file_sd), and the core panels (agent metrics) return data for that agent. A planner ({@code
+ * bin/vigil run}, registered the same way) must give data to the planner panels that a quiet fleet
+ * has (leadership, actions in flight, ingest); the panels of decisions and actions only have to be
+ * valid, since nothing fails here.
  */
 class DashboardQueriesIT {
 
   @TempDir
   static Path dir;
   private static VigilProcess agent;
+  private static VigilProcess planner;
 
   @BeforeAll
   static void agentScrapedByTheLabsPrometheus() throws Exception {
@@ -39,10 +43,19 @@ class DashboardQueriesIT {
         () -> LabPrometheus.query("count(vigil_probe_state{instance=\"" + instance + "\"}) == 9 and on() "
             + "count(rate(vigil_probe_runs_total{instance=\"" + instance + "\"}[1m]) > 0) == 9"),
         DashboardQueriesIT::nonEmpty);
+    planner = VigilProcess.start("run", "dashboard-queries-run", Files.createDirectories(dir.resolve("run"))).register();
+    String plannerInstance = planner.instance();
+    LabPrometheus.await(Duration.ofSeconds(40), "the leader and a rate of ingested results for " + plannerInstance,
+        () -> LabPrometheus.query("vigil_leader{instance=\"" + plannerInstance + "\"} == 1 and on() "
+            + "rate(vigil_results_ingested_total{instance=\"" + plannerInstance + "\"}[1m]) > 0"),
+        DashboardQueriesIT::nonEmpty);
   }
 
   @AfterAll
-  static void stopAgent() throws Exception {
+  static void stopVigil() throws Exception {
+    if (planner != null) {
+      planner.close();
+    }
     if (agent != null) {
       agent.close();
     }
@@ -82,6 +95,27 @@ class DashboardQueriesIT {
     }
     assertThat(failures).as("of %d queries", queries).isEmpty();
     assertThat(queries).isGreaterThan(40);
+  }
+
+  @Test
+  void thePlannerPanels_returnDataForARunningPlanner() throws Exception {
+    List<String> wanted = Dashboards.plannerPanels();
+    List<String> failures = new ArrayList<>();
+    List<String> found = new ArrayList<>();
+    for (Panel panel : Dashboards.panels()) {
+      if (!wanted.contains(panel.name())) {
+        continue;
+      }
+      found.add(panel.name());
+      for (String expr : panel.exprs()) {
+        String promql = Dashboards.substitute(expr.replace("$instance", planner.instance()));
+        if (!nonEmpty(LabPrometheus.query(promql))) {
+          failures.add(panel.name() + ": no data from " + promql);
+        }
+      }
+    }
+    assertThat(found).as("planner-panels.txt names panels that exist").containsExactlyInAnyOrderElementsOf(wanted);
+    assertThat(failures).isEmpty();
   }
 
   @Test

@@ -74,8 +74,17 @@ final class Dashboards {
 
   /** {@code <uid>/<title>} of the panels that must return data against the lab (core-panels.txt). */
   static List<String> corePanels() {
+    return panelList("core-panels.txt");
+  }
+
+  /** {@code <uid>/<title>} of the panels that must return data for a running planner (planner-panels.txt). */
+  static List<String> plannerPanels() {
+    return panelList("planner-panels.txt");
+  }
+
+  private static List<String> panelList(String resource) {
     try {
-      return Files.readAllLines(MODULE.resolve("src/test/resources/core-panels.txt")).stream()
+      return Files.readAllLines(MODULE.resolve("src/test/resources/" + resource)).stream()
           .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
