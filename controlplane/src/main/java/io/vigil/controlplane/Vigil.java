@@ -93,8 +93,10 @@ public final class Vigil {
   }
 
   private static int run(String mode, List<String> options, PrintStream err) {
-    if (!mode.equals("planner")) {
-      io.vigil.nagios.nrpe.NrpeServer.preloadTls(); // overlaps with reading the config
+    if (mode.equals("agent")) {
+      // ~50 ms sooner to the first TLS answer (measured: median 490 against 540 ms over 7 starts);
+      // only for agents, whose NRPE is on by default: vigil run's bundled example runs it off
+      io.vigil.nagios.nrpe.NrpeServer.preloadTls();
     }
     String configFiles = "classpath:" + ConfigFile.BUNDLED_EXAMPLE;
     for (int i = 0; i < options.size(); i++) {
