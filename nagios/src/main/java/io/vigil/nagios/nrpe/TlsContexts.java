@@ -173,8 +173,8 @@ final class TlsContexts {
    * config. A later {@link #forServer} waits for the same class initialization instead of repeating it.
    */
   static void preload() {
-    if (PRELOADING.compareAndSet(false, true) && !"jdk".equals(System.getProperty(ENGINE_PROPERTY, "auto"))) {
-      Thread loader = new Thread(OpenSsl::isAvailable, "vigil-nrpe-tls-preload");
+    if (PRELOADING.compareAndSet(false, true)) {
+      Thread loader = new Thread(TlsContexts::openSslWanted, "vigil-nrpe-tls-preload");
       loader.setDaemon(true);
       loader.start();
     }
