@@ -340,19 +340,36 @@ class PlannerEngineTest {
     assertThat(t).anyMatch(e -> e.what().startsWith("dry run (rehearse)") && e.why().contains("fix web1"));
   }
 
-  @Test
-  void approveModeWaitsForAnOperator() throws Exception {
+  /** An approve-mode policy and a HARD problem: the approval request it waits on. */
+  private Approval aPendingApproval() throws Exception {
     start(AUTO.replace("mode: auto", "mode: approve"));
     for (int i = 0; i < 3; i++) {
       result("db2", "pgpool_node", CheckState.CRITICAL);
     }
     await(() -> !engine.approvals().isEmpty());
-    Approval pending = engine.approvals().get(0);
+    return engine.approvals().get(0);
+  }
+
+  @Test
+  void approveModeWaitsForAnOperator() throws Exception {
+    Approval pending = aPendingApproval();
     assertThat(pending.status()).isEqualTo(Approval.Status.PENDING);
     assertThat(pending.command()).isEqualTo("fix db2");
     Thread.sleep(50);
     assertThat(fix.executed).isEmpty();
     engine.decideApproval(pending.id(), true, "alice", "go");
+    await(() -> fix.executed.size() == 1);
+  }
+
+  @Test
+  void anApprovalGivenThroughAnotherPlannerIsUsedAtTheNextTick() throws Exception {
+    Approval pending = aPendingApproval();
+    // what a follower's API writes: the shared store changes, this engine is not told
+    store.putApproval(pending.decide(Approval.Status.APPROVED, "bob", clock.instant(), "via planner 2"));
+    result("db2", "pgpool_node", CheckState.CRITICAL);
+    Thread.sleep(50);
+    assertThat(fix.executed).as("decisions read approvals from memory, not the store").isEmpty();
+    engine.tick();
     await(() -> fix.executed.size() == 1);
   }
 
