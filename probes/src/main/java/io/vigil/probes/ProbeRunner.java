@@ -121,6 +121,17 @@ public final class ProbeRunner implements AutoCloseable {
     return outcome;
   }
 
+  /**
+   * The time a probe should give its own I/O so that it fails with its own cause ("no complete
+   * answer within 0.5s", "statfs did not return") before this runner's deadline replaces it with
+   * "timed out after": a quarter of {@code timeout} less, at most 250 ms less. The margin covers
+   * HttpFetch's watchdog tick (50 ms) and a busy machine's scheduling delays; 50 ms was not
+   * enough on a loaded 2-core CI machine.
+   */
+  public static Duration ownDeadline(Duration timeout) {
+    return timeout.minusMillis(Math.min(250, timeout.toMillis() / 4));
+  }
+
   /** How many runs hit their deadline since start. */
   public long timeouts() {
     return timeouts.get();

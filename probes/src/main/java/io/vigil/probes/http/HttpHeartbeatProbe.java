@@ -4,6 +4,7 @@ import io.vigil.probes.CheckState;
 import io.vigil.probes.Observation;
 import io.vigil.probes.Perfdata;
 import io.vigil.probes.Probe;
+import io.vigil.probes.ProbeRunner;
 import io.vigil.probes.ProbeType;
 import io.vigil.probes.Thresholds;
 import io.vigil.probes.internal.HttpFetch;
@@ -80,7 +81,7 @@ public final class HttpHeartbeatProbe implements Probe {
     this.timeout = timeout;
     this.client = client;
     // end a little before the runner's deadline, so the result names the cause itself
-    this.deadline = timeout.minusMillis(Math.min(100, timeout.toMillis() / 10));
+    this.deadline = ProbeRunner.ownDeadline(timeout);
     // immutable and the same for every run: built once (rebuilding cost ~10% of a loopback GET)
     this.request = HttpRequest.newBuilder(url).GET().timeout(deadline)
         .header("Accept", "application/json, text/plain;q=0.9, */*;q=0.5").build();

@@ -4,6 +4,7 @@ import io.vigil.probes.CheckState;
 import io.vigil.probes.Observation;
 import io.vigil.probes.Perfdata;
 import io.vigil.probes.Probe;
+import io.vigil.probes.ProbeRunner;
 import io.vigil.probes.ProbeType;
 import io.vigil.probes.Thresholds;
 import io.vigil.probes.internal.HttpFetch;
@@ -81,7 +82,7 @@ public final class RabbitMqQueueProbe implements Probe {
     String base = managementUrl.toString().replaceAll("/+$", "");
     this.endpoint = URI.create(base + "/api/queues/" + segment(vhost) + (queue == null ? "" : "/" + segment(queue))
         + "?" + COLUMNS);
-    this.deadline = timeout.minusMillis(Math.min(100, timeout.toMillis() / 10));
+    this.deadline = ProbeRunner.ownDeadline(timeout);
     // the password lives only in this header of an immutable request, built once
     String authorization = "Basic " + Base64.getEncoder()
         .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));

@@ -4,6 +4,7 @@ import io.vigil.probes.CheckState;
 import io.vigil.probes.Observation;
 import io.vigil.probes.Perfdata;
 import io.vigil.probes.Probe;
+import io.vigil.probes.ProbeRunner;
 import io.vigil.probes.ProbeType;
 import io.vigil.probes.Thresholds;
 import java.io.IOException;
@@ -96,7 +97,7 @@ public final class RedisQueueProbe implements Probe {
   @Override
   public synchronized Observation check() {
     String where = "redis " + host + ":" + port;
-    long deadline = System.nanoTime() + timeout.minusMillis(Math.min(100, timeout.toMillis() / 10)).toNanos();
+    long deadline = System.nanoTime() + ProbeRunner.ownDeadline(timeout).toNanos();
     List<RespDecoder.Reply> replies;
     try {
       replies = connection(deadline).call(deadline, lists.stream().map(l -> List.of("LLEN", l)).toList());

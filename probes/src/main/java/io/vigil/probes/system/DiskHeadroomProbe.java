@@ -4,6 +4,7 @@ import io.vigil.probes.CheckState;
 import io.vigil.probes.Observation;
 import io.vigil.probes.Perfdata;
 import io.vigil.probes.Probe;
+import io.vigil.probes.ProbeRunner;
 import io.vigil.probes.ProbeType;
 import io.vigil.probes.Thresholds;
 import io.vigil.probes.internal.Subprocess;
@@ -57,7 +58,7 @@ public final class DiskHeadroomProbe implements Probe {
   public Observation check() throws Exception {
     // %S fundamental block size, %b blocks, %f free blocks, %a blocks available to users, %c inodes, %d free inodes
     Subprocess.Outcome stat = Subprocess.run(List.of(STAT, "-f", "-c", "%S %b %f %a %c %d", path.toString()),
-        timeout.minusMillis(Math.min(100, timeout.toMillis() / 10)), 4096);
+        ProbeRunner.ownDeadline(timeout), 4096);
     if (stat.timedOut()) {
       return Observation.of(CheckState.CRITICAL, "statfs of " + path + " did not return within " + timeout.toMillis()
           + "ms (hung mount?)");
