@@ -51,17 +51,22 @@ final class NrpeChannelInitializer extends ChannelInitializer<SocketChannel> {
 
   private void admitted(ChannelPipeline pipeline, ConnectionOutcome outcome) {
     if (tls != null) {
-      SslHandler ssl = tls.newHandler();
-      if (tls.isOpenSsl()) {
-        pipeline.addLast("quick-ack", QuickAck.INSTANCE);
-      }
-      pipeline.addLast("tls-guard", new TlsRecordGuard(ssl, outcome));
-      pipeline.addLast("tls", ssl);
+      addTls(pipeline, tls, outcome);
     }
     NrpeDecoder decoder = new NrpeDecoder(NrpePacket.Type.QUERY);
     decoder.setSingleDecode(true); // one query per connection (nrpe.c handle_connection)
     pipeline.addLast("decoder", decoder);
     pipeline.addLast("encoder", ENCODER);
     pipeline.addLast("query", new QueryHandler(commands, settings, outcome));
+  }
+
+  /** The TLS part of the pipeline: {@code [quick-ack ->] tls-guard -> tls}. */
+  static void addTls(ChannelPipeline pipeline, TlsContexts tls, ConnectionOutcome outcome) {
+    SslHandler ssl = tls.newHandler();
+    if (tls.isOpenSsl()) {
+      pipeline.addLast("quick-ack", QuickAck.INSTANCE);
+    }
+    pipeline.addLast("tls-guard", new TlsRecordGuard(ssl, outcome));
+    pipeline.addLast("tls", ssl);
   }
 }
