@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Every panel's PromQL, with the template variables substituted, runs without error on the lab's
  * real Prometheus while it scrapes a real agent ({@code bin/vigil agent}, registered through
  * file_sd), and the core panels (agent metrics) return data for that agent. A planner ({@code
- * bin/vigil run}, registered the same way) must give data to the planner panels that a quiet fleet
- * has (leadership, actions in flight, ingest); the panels of decisions and actions only have to be
- * valid, since nothing fails here.
+ * bin/vigil run}, registered the same way, with a fault it repairs every few seconds) must give
+ * numbers to the planner panels: leadership, actions in flight, ingest, decisions, budgets and
+ * action durations.
  */
 class DashboardQueriesIT {
 
@@ -48,6 +48,11 @@ class DashboardQueriesIT {
     LabPrometheus.await(Duration.ofSeconds(40), "the leader and a rate of ingested results for " + plannerInstance,
         () -> LabPrometheus.query("vigil_leader{instance=\"" + plannerInstance + "\"} == 1 and on() "
             + "rate(vigil_results_ingested_total{instance=\"" + plannerInstance + "\"}[1m]) > 0"),
+        DashboardQueriesIT::nonEmpty);
+    // its self-healing loop (VigilProcess) acting: a rate needs two scrapes after the first action
+    LabPrometheus.await(Duration.ofSeconds(60), "a rate of remediations and a budget for " + plannerInstance,
+        () -> LabPrometheus.query("rate(vigil_remediation_duration_seconds_count{instance=\"" + plannerInstance
+            + "\"}[1m]) > 0 and on() vigil_budget_remaining{instance=\"" + plannerInstance + "\"}"),
         DashboardQueriesIT::nonEmpty);
   }
 
@@ -109,8 +114,15 @@ class DashboardQueriesIT {
       found.add(panel.name());
       for (String expr : panel.exprs()) {
         String promql = Dashboards.substitute(expr.replace("$instance", planner.instance()));
-        if (!nonEmpty(LabPrometheus.query(promql))) {
+        JsonNode answer = LabPrometheus.query(promql);
+        if (!nonEmpty(answer)) {
           failures.add(panel.name() + ": no data from " + promql);
+        }
+        for (JsonNode series : answer.path("data").path("result")) {
+          // a quantile of no observations is NaN: a panel with a series but no number
+          if (!Double.isFinite(Double.parseDouble(series.path("value").path(1).asText("NaN")))) {
+            failures.add(panel.name() + ": " + series + " from " + promql);
+          }
         }
       }
     }

@@ -59,7 +59,11 @@ class VigilMetricsIT {
     }
   }
 
-  /** The scrape once every probe has a result (they start at a random offset within their interval). */
+  /**
+   * The scrape once every probe has a result (they start at a random offset within their
+   * interval) and, for a planner, once its self-healing loop has acted, so promtool sees the
+   * decision and duration metrics too.
+   */
   private static String awaitMeasurements(VigilProcess vigil) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     String text = vigil.metrics(TEXT);
@@ -67,7 +71,8 @@ class VigilMetricsIT {
         && text.contains("vigil_probe_state{check=\"pg_replication\"}") && text.contains("vigil_memcached_items")
         && text.contains("vigil_queue_consumers") && text.contains("vigil_pgpool_node_up{check=\"pgpool_nodes\",node=\"1\"}")
         && text.contains("vigil_heartbeat_up") && text.contains("vigil_disk_used_ratio{")
-        && text.contains("vigil_mount_healthy{") && text.contains("vigil_probe_state{check=\"celery_queue\"}"))) {
+        && text.contains("vigil_mount_healthy{") && text.contains("vigil_probe_state{check=\"celery_queue\"}")
+        && (vigil.isAgentOnly() || text.contains("vigil_remediation_duration_seconds_bucket{")))) {
       Thread.sleep(250);
       text = vigil.metrics(TEXT);
     }

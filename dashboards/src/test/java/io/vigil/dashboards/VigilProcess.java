@@ -62,11 +62,12 @@ final class VigilProcess implements AutoCloseable {
               root_mount: {type: mount, interval: 2s, options: {path: /, write: false}}
           planner:
             store: {type: file, path: %2$s}
+        %4$s
         micronaut:
           server:
             host: 127.0.0.1
             port: %3$d
-        """.formatted(name, dir.resolve("data"), port));
+        """.formatted(name, dir.resolve("data"), port, mode.equals("run") ? selfHealingLoop(name, dir) : ""));
     Path log = dir.resolve("vigil-" + mode + ".log");
     Process process = new ProcessBuilder(List.of(Lab.get().repoRoot().resolve("bin/vigil").toString(), mode,
         "--config", config.toString())).directory(dir.toFile()).redirectErrorStream(true)
@@ -82,6 +83,35 @@ final class VigilProcess implements AutoCloseable {
     return vigil;
   }
 
+  /**
+   * For a planner: a fault that comes back every few seconds and a real remediation that repairs
+   * it, so the decision, budget and action-duration panels get data. The planner probes a
+   * directory whose newest file must be under 3 s old; the action {@code touch}es a file in it.
+   * Nothing in the lab is touched. Indented as planner keys.
+   */
+  private static String selfHealingLoop(String host, Path dir) throws IOException {
+    Path healed = Files.createDirectories(dir.resolve("healed"));
+    return """
+            probes:
+              healed:
+                host: %1$s
+                check: healed_file
+                type: file_freshness
+                interval: 500ms
+                options: {path: "%2$s", max_age_warning: 2s, max_age_critical: 3s}
+            remediations:
+              touch: {type: command, options: {argv: [/usr/bin/touch, "%3$s"]}}
+            policies:
+              - name: keep-healed-fresh
+                check: healed_file
+                on: [CRITICAL, WARNING, UNKNOWN]
+                action: touch
+                mode: auto
+                budget: {attempts: 10000, window: 1h, backoff: 1s, multiplier: 1, max_backoff: 1s}
+                verify_deadline: 20s
+        """.formatted(host, healed, healed.resolve("ok")).stripTrailing();
+  }
+
   /** Has the lab's Prometheus scrape this process (job vigil-agent or vigil-planner). */
   VigilProcess register() {
     Lab.Result r = Lab.get().run(List.of(Lab.get().repoRoot().resolve("lab/vigil/register").toString(), job, name,
@@ -91,6 +121,11 @@ final class VigilProcess implements AutoCloseable {
     }
     registered = true;
     return this;
+  }
+
+  /** Started as {@code bin/vigil agent}, without a planner. */
+  boolean isAgentOnly() {
+    return job.equals("vigil-agent");
   }
 
   String instance() {
