@@ -4,7 +4,7 @@
 # table `lab_churn`, replicated like everything else.
 # $LAB/postgres is a tmpfs: on this machine's ext4 /tmp, initdb and pg_basebackup spend most of
 # their time creating files (initdb 1.3 s on ext4, 0.5 s on tmpfs), and fsync is off anyway.
-# Faults: replica-stop, replica-pause-replay.
+# Faults: replica-stop, replica-pause-replay, replica-delay-replay.
 
 # Commands run as postgres from /, a directory it can read (runuser keeps the caller's cwd).
 postgres_as() { (cd / && runuser -u postgres -- "$@"); }
@@ -58,6 +58,9 @@ postgres_replay_lag_bytes() {
 }
 postgres_replay_lagging() { local b; b=$(postgres_replay_lag_bytes) && [ -n "$b" ] && [ "$b" -gt 0 ]; }
 postgres_replay_caught_up() { postgres_replica_streaming && [ "$(postgres_replay_lag_bytes)" = 0 ]; }
+# recovery_min_apply_delay on the replica, in ms
+postgres_replay_delay_ms() { postgres_sql "$PG_REPLICA_PORT" postgres "select setting from pg_settings where name = 'recovery_min_apply_delay'" 2>/dev/null; }
+postgres_replay_delay_is() { [ "$(postgres_replay_delay_ms)" = "$1" ]; }
 
 postgres_up() {
   local d=$LAB/postgres
@@ -123,7 +126,7 @@ postgres_down() {
 }
 
 postgres_status() {
-  local d=$LAB/postgres ppid rpid recovery lag paused=""
+  local d=$LAB/postgres ppid rpid recovery lag delay paused=""
   ppid=$(postgres_node_pid "$d/primary") || { echo "primary not running"; return 1; }
   postgres_sql "$PG_PRIMARY_PORT" postgres "select 1" >/dev/null 2>&1 \
     || { echo "primary pid $ppid, port $PG_PRIMARY_PORT not answering"; return 1; }
@@ -134,6 +137,8 @@ postgres_status() {
   [ "${recovery%%|*}" = true ] || { echo "replica pid $rpid is not in recovery"; return 1; }
   [ "${recovery#*|}" = "not paused" ] || paused=", replay ${recovery#*|}"
   postgres_replica_streaming || { echo "replica pid $rpid: replica1 is not streaming ($(postgres_replica_state))"; return 1; }
+  delay=$(postgres_replay_delay_ms)
+  [ "${delay:-0}" = 0 ] || paused="$paused, replay delayed $((delay / 1000))s"
   lag=$(postgres_replay_lag_bytes)
   echo "primary pid $ppid :$PG_PRIMARY_PORT, replica pid $rpid :$PG_REPLICA_PORT streaming, replay lag ${lag:-?} B$paused"
 }
@@ -189,4 +194,35 @@ heal_replica_pause_replay() {
   wait_until 30 postgres_replay_caught_up \
     || { echo "lab: replay lag is still $(postgres_replay_lag_bytes) bytes after 30s" >&2; return 1; }
   echo "replay resumed, replay lag 0 bytes"
+}
+
+# A standby that streams but replays late (recovery_min_apply_delay, as for a deliberately delayed
+# standby or one too slow to keep up): not paused, WAL receiver streaming, replay byte lag growing.
+# Replay waits at the first commit record; the ~3 MB written after it stays unreplayed.
+fault_replica_delay_replay() {
+  local secs=${1:-300}
+  [ $# -le 1 ] && [[ $secs =~ ^[1-9][0-9]{0,4}$ ]] \
+    || { echo "usage: lab/fault replica-delay-replay [seconds, 1..99999; default 300]" >&2; exit 2; }
+  postgres_require_started || return 1
+  postgres_sql "$PG_REPLICA_PORT" postgres "alter system set recovery_min_apply_delay = '${secs}s'" >/dev/null \
+    && postgres_sql "$PG_REPLICA_PORT" postgres "select pg_reload_conf()" >/dev/null || return 1
+  wait_until 5 postgres_replay_delay_is "$((secs * 1000))" \
+    || { echo "lab: the replica did not take recovery_min_apply_delay" >&2; return 1; }
+  postgres_sql "$PG_PRIMARY_PORT" vigil "insert into lab_churn (v) values ('delay starts here')" >/dev/null \
+    && postgres_sql "$PG_PRIMARY_PORT" vigil "truncate lab_churn;
+      insert into lab_churn (v) select repeat('x', 100) from generate_series(1, 20000)" >/dev/null || return 1
+  wait_until 10 postgres_replay_lagging \
+    || { echo "lab: no replay lag visible in pg_stat_replication after 10s" >&2; return 1; }
+  echo "replay delayed ${secs}s on the replica (not paused), replay lag $(postgres_replay_lag_bytes) bytes"
+}
+
+heal_replica_delay_replay() {
+  [ $# -eq 0 ] || { echo "usage: lab/heal replica-delay-replay" >&2; exit 2; }
+  postgres_require_started || return 1
+  postgres_sql "$PG_REPLICA_PORT" postgres "alter system reset recovery_min_apply_delay" >/dev/null \
+    && postgres_sql "$PG_REPLICA_PORT" postgres "select pg_reload_conf()" >/dev/null \
+    || { echo "lab: the replica is not answering (heal replica-stop first?)" >&2; return 1; }
+  wait_until 30 postgres_replay_caught_up \
+    || { echo "lab: replay lag is still $(postgres_replay_lag_bytes) bytes after 30s" >&2; return 1; }
+  echo "replay delay removed, replay lag 0 bytes"
 }

@@ -28,6 +28,7 @@ class PostgresFaultsIT {
   void heal() {
     LAB.heal("replica-stop").orThrow();
     LAB.heal("replica-pause-replay").orThrow();
+    LAB.heal("replica-delay-replay").orThrow();
   }
 
   @Test
@@ -72,6 +73,27 @@ class PostgresFaultsIT {
   }
 
   @Test
+  void replicaDelayReplay_lagsWithoutPausing_whileStreaming_andHealBringsItToZero() throws Exception {
+    LAB.fault("replica-delay-replay").orThrow();
+
+    Map<String, String> lagging = replication().get(0);
+    assertThat(lagging.get("state")).isEqualTo("streaming");
+    assertThat(Long.parseLong(lagging.get("replay_lag_bytes"))).isGreaterThan(1024L * 1024);
+    assertThat(LabSql.value(LabPorts.PG_REPLICA, "postgres", "select pg_get_wal_replay_pause_state()"))
+        .as("a late standby, not a paused one").isEqualTo("not paused");
+    assertThat(LabSql.value(LabPorts.PG_REPLICA, "postgres", "show recovery_min_apply_delay")).isEqualTo("5min");
+    assertThat(LAB.status().output()).containsPattern("postgres\\s+up\\s.*replay delayed 300s");
+
+    LAB.heal("replica-delay-replay").orThrow();
+
+    assertThat(replication()).containsExactly(Map.of("state", "streaming", "replay_lag_bytes", "0"));
+    assertThat(LabSql.value(LabPorts.PG_REPLICA, "postgres", "show recovery_min_apply_delay")).isEqualTo("0");
+    assertThat(LabSql.value(LabPorts.PG_REPLICA, "vigil", "select count(*) from lab_churn"))
+        .isEqualTo(LabSql.value(LabPorts.PG_PRIMARY, "vigil", "select count(*) from lab_churn"));
+    assertThat(LAB.fault("replica-delay-replay", "0").exitCode()).as("a delay of 0 s is no fault").isEqualTo(2);
+  }
+
+  @Test
   void vigilDatabase_isWritableOnThePrimary_andReplicatedReadOnly() throws Exception {
     LabSql.update(LabPorts.PG_PRIMARY, "vigil", "insert into lab_churn (v) values ('replicated')");
 
@@ -94,6 +116,7 @@ class PostgresFaultsIT {
   void healsSucceed_whenNothingIsBroken() {
     assertThat(LAB.heal("replica-stop").ok()).isTrue();
     assertThat(LAB.heal("replica-pause-replay").ok()).isTrue();
+    assertThat(LAB.heal("replica-delay-replay").ok()).isTrue();
     assertThat(LAB.status().output()).containsPattern("postgres\\s+up");
   }
 

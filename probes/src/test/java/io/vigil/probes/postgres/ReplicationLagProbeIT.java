@@ -103,6 +103,31 @@ class ReplicationLagProbeIT {
   }
 
   @Test
+  void replayDelayed_isLagWithoutAPause_onBothSides_thenTheHealReturnsToOk() throws Exception {
+    try (Probe primary = primary(SEED); Probe replica = replica(Map.of("apply_lag_critical", "100"))) {
+      PgLab.await(RUNNER, primary, SETTLE, "caught up before the fault", ReplicationLagProbeIT::ok);
+      try {
+        LAB.fault("replica-delay-replay").orThrow();
+
+        ProbeResult lagging = RUNNER.run(primary);
+        assertThat(lagging.state()).isEqualTo(CheckState.CRITICAL);
+        assertThat(lagging.value("replica1_apply_lag_bytes")).isGreaterThan(1024 * 1024);
+        assertThat(lagging.summary()).contains("(streaming async)").contains("outside critical range 100");
+
+        ProbeResult late = RUNNER.run(replica);
+        assertThat(late.state()).isEqualTo(CheckState.CRITICAL);
+        assertThat(late.summary()).doesNotContain("paused").contains("outside critical range 100");
+        assertThat(late.value("replay_paused")).isZero();
+        assertThat(late.value("apply_lag_bytes")).isGreaterThan(1024 * 1024);
+      } finally {
+        LAB.heal("replica-delay-replay").orThrow();
+      }
+      PgLab.await(RUNNER, primary, SETTLE, "primary sees replica1 caught up", ReplicationLagProbeIT::ok);
+      PgLab.await(RUNNER, replica, SETTLE, "replica replaying again", ReplicationLagProbeIT::ok);
+    }
+  }
+
+  @Test
   void replicaStopped_primaryIsCritical_namingTheMissingReplica_andTheSameProbesRecover() throws Exception {
     try (Probe primary = primary(Map.of()); Probe replica = replica(Map.of())) {
       PgLab.await(RUNNER, primary, SETTLE, "replica1 streaming before the fault", ReplicationLagProbeIT::ok);

@@ -46,6 +46,7 @@ class PgpoolAttachIT {
   @AfterEach
   void heal() {
     LAB.heal("replica-pause-replay").orThrow();
+    LAB.heal("replica-delay-replay").orThrow();
     LAB.heal("pgpool-detach").orThrow();
   }
 
@@ -116,6 +117,30 @@ class PgpoolAttachIT {
       Precondition pre = Await.until(TIMEOUT, "attach preconditions hold once replay caught up",
           () -> r.preconditions(REPLICA), Precondition::ok);
       assertThat(Long.parseLong(pre.facts().get("lag_bytes"))).isLessThanOrEqualTo(16L * 1024 * 1024);
+      assertThat(r.execute(REPLICA, TIMEOUT).ok()).isTrue();
+      awaitHealthy(r, REPLICA);
+    }
+  }
+
+  @Test
+  void refusesAStandbyReplayingLate_overMaxLagBytes_andAttachesOnceItCaughtUp() throws Exception {
+    // the lag rule on its own: replay not paused, the receiver streaming, only the replay behind
+    try (Remediation r = attach(Map.of("max_lag_bytes", "1048576"))) {
+      LAB.fault("replica-delay-replay").orThrow();
+      LAB.fault("pgpool-detach", "1").orThrow();
+
+      Precondition refused = r.preconditions(REPLICA);
+      assertThat(refused.ok()).isFalse();
+      assertThat(refused.why()).startsWith("node 1 (db-replica1, 127.0.0.1:" + LabPorts.PG_REPLICA + "): replay lag ")
+          .endsWith(" bytes is over max_lag_bytes 1048576");
+      assertThat(refused.facts()).containsEntry("replay_paused", "false").containsEntry("wal_receiver", "streaming")
+          .containsEntry("primary", "db-primary");
+      assertThat(Long.parseLong(refused.facts().get("lag_bytes"))).isGreaterThan(1048576L);
+
+      LAB.heal("replica-delay-replay").orThrow();
+      Precondition pre = Await.until(TIMEOUT, "attach preconditions hold once replay caught up",
+          () -> r.preconditions(REPLICA), Precondition::ok);
+      assertThat(Long.parseLong(pre.facts().get("lag_bytes"))).isLessThanOrEqualTo(1048576L);
       assertThat(r.execute(REPLICA, TIMEOUT).ok()).isTrue();
       awaitHealthy(r, REPLICA);
     }
